@@ -1,0 +1,196 @@
+package io.conduitscale.article;
+
+import io.conduitscale.platform.db.SqlArrays;
+import io.conduitscale.platform.web.Pagination;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * SQL for articles, their tags and favorites. Every query here is served by an index of V1 (see
+ * the comments there); lists order by {@code created_at DESC, id DESC}, a total order, so pages never
+ * overlap or skip.
+ */
+@Repository
+class ArticleRepository {
+
+    /** An article's tags in the order the author gave them, as one array column: no extra query per article. */
+    private static final String TAGS = """
+            ARRAY(SELECT t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id
+                  WHERE at.article_id = a.id ORDER BY at.position) AS tag_list""";
+
+    private final JdbcClient jdbc;
+
+    ArticleRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    Optional<ArticleRow> findBySlug(String slug) {
+        return jdbc.sql("SELECT a.*, " + TAGS + " FROM articles a WHERE a.slug = :slug")
+                .param("slug", slug)
+                .query((rs, row) -> row(rs, true))
+                .optional();
+    }
+
+    Optional<Long> idBySlug(String slug) {
+        return jdbc.sql("SELECT id FROM articles WHERE slug = :slug").param("slug", slug).query(Long.class).optional();
+    }
+
+    /** The fields an owner check and an update need, with the row locked against concurrent changes. */
+    Optional<ArticleRow> lockBySlug(String slug) {
+        return jdbc.sql("SELECT a.*, " + TAGS + " FROM articles a WHERE a.slug = :slug FOR UPDATE OF a")
+                .param("slug", slug)
+                .query((rs, row) -> row(rs, true))
+                .optional();
+    }
+
+    List<ArticleRow> page(ArticleFilter filter, Pagination page) {
+        Where where = where(filter);
+        return jdbc.sql("""
+                        SELECT a.id, a.slug, a.title, a.description, a.author_id, a.favorites_count,
+                               a.created_at, a.updated_at, %s
+                        FROM articles a
+                        %s
+                        ORDER BY a.created_at DESC, a.id DESC
+                        LIMIT :limit OFFSET :offset
+                        """.formatted(TAGS, where.sql()))
+                .params(where.params())
+                .param("limit", page.limit())
+                .param("offset", page.offset())
+                .query((rs, row) -> row(rs, false))
+                .list();
+    }
+
+    long count(ArticleFilter filter) {
+        Where where = where(filter);
+        return jdbc.sql("SELECT count(*) FROM articles a " + where.sql())
+                .params(where.params())
+                .query(Long.class)
+                .single();
+    }
+
+    /** Which of these articles the viewer has favorited: one statement for a whole page. */
+    Set<Long> favoritedAmong(long viewerId, Collection<Long> articleIds) {
+        if (articleIds.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(jdbc.sql("SELECT article_id FROM favorites WHERE user_id = :viewer AND article_id = ANY(:ids)")
+                .param("viewer", viewerId)
+                .param("ids", SqlArrays.bigints(articleIds))
+                .query(Long.class)
+                .list());
+    }
+
+    /** Inserts unless the slug is taken; empty means taken. */
+    Optional<Long> insert(String slug, String title, String description, String body, long authorId) {
+        return jdbc.sql("""
+                        INSERT INTO articles (slug, title, description, body, author_id)
+                        VALUES (:slug, :title, :description, :body, :author)
+                        ON CONFLICT (slug) DO NOTHING
+                        RETURNING id
+                        """)
+                .param("slug", slug).param("title", title).param("description", description)
+                .param("body", body).param("author", authorId)
+                .query(Long.class)
+                .optional();
+    }
+
+    /** Updates the fields; false if the new slug is taken (nothing changed then). */
+    boolean update(long id, String slug, String title, String description, String body) {
+        // updated_at moves forward even when two updates fall in the same millisecond
+        return jdbc.sql("""
+                        UPDATE articles
+                        SET slug = :slug, title = :title, description = :description, body = :body,
+                            updated_at = greatest(now(), updated_at + interval '1 millisecond')
+                        WHERE id = :id
+                          AND NOT EXISTS (SELECT 1 FROM articles other WHERE other.slug = :slug AND other.id <> :id)
+                        """)
+                .param("id", id).param("slug", slug).param("title", title)
+                .param("description", description).param("body", body)
+                .update() == 1;
+    }
+
+    /** Sets the article's tags, in the given order; the tags must exist (Tags.use creates them). */
+    void replaceTags(long articleId, List<String> namesInOrder) {
+        jdbc.sql("DELETE FROM article_tags WHERE article_id = :id").param("id", articleId).update();
+        if (namesInOrder.isEmpty()) {
+            return;
+        }
+        jdbc.sql("""
+                        INSERT INTO article_tags (article_id, tag_id, position)
+                        SELECT :id, t.id, given.position
+                        FROM unnest(:names::text[]) WITH ORDINALITY AS given(name, position)
+                        JOIN tags t ON t.name = given.name
+                        """)
+                .param("id", articleId)
+                .param("names", SqlArrays.texts(namesInOrder))
+                .update();
+    }
+
+    void delete(long id) {
+        jdbc.sql("DELETE FROM articles WHERE id = :id").param("id", id).update();
+    }
+
+    /** Adds the favorite; true if it was new (so the count must grow). */
+    boolean addFavorite(long userId, long articleId) {
+        return jdbc.sql("INSERT INTO favorites (user_id, article_id) VALUES (:user, :article) ON CONFLICT DO NOTHING")
+                .param("user", userId).param("article", articleId).update() == 1;
+    }
+
+    /** Removes the favorite; true if it existed (so the count must shrink). */
+    boolean removeFavorite(long userId, long articleId) {
+        return jdbc.sql("DELETE FROM favorites WHERE user_id = :user AND article_id = :article")
+                .param("user", userId).param("article", articleId).update() == 1;
+    }
+
+    void addToFavoritesCount(long articleId, int delta) {
+        jdbc.sql("UPDATE articles SET favorites_count = favorites_count + :delta WHERE id = :id")
+                .param("delta", delta).param("id", articleId).update();
+    }
+
+    private record Where(String sql, Map<String, Object> params) {}
+
+    private static Where where(ArticleFilter filter) {
+        List<String> conditions = new ArrayList<>();
+        Map<String, Object> params = new LinkedHashMap<>();
+        if (filter.tag() != null) {
+            conditions.add("a.id IN (SELECT at.article_id FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE t.name = :tag)");
+            params.put("tag", filter.tag());
+        }
+        if (filter.author() != null) {
+            conditions.add("a.author_id = (SELECT u.id FROM users u WHERE lower(u.username) = lower(:author))");
+            params.put("author", filter.author());
+        }
+        if (filter.favoritedBy() != null) {
+            conditions.add("""
+                    a.id IN (SELECT f.article_id FROM favorites f
+                             WHERE f.user_id = (SELECT u.id FROM users u WHERE lower(u.username) = lower(:favorited)))""");
+            params.put("favorited", filter.favoritedBy());
+        }
+        if (filter.feedOf() != null) {
+            conditions.add("a.author_id IN (SELECT fo.followee_id FROM follows fo WHERE fo.follower_id = :feed_of)");
+            params.put("feed_of", filter.feedOf());
+        }
+        return new Where(conditions.isEmpty() ? "" : "WHERE " + String.join(" AND ", conditions), params);
+    }
+
+    private static ArticleRow row(ResultSet rs, boolean withBody) throws SQLException {
+        Array tags = rs.getArray("tag_list");
+        List<String> tagList = tags == null ? List.of() : Arrays.asList((String[]) tags.getArray());
+        return new ArticleRow(rs.getLong("id"), rs.getString("slug"), rs.getString("title"),
+                rs.getString("description"), withBody ? rs.getString("body") : null, rs.getLong("author_id"),
+                tagList, rs.getInt("favorites_count"),
+                rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
+    }
+}

@@ -1,0 +1,23 @@
+package io.conduitscale.article;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.conduitscale.platform.web.Timestamps;
+import io.conduitscale.profile.Profile;
+import java.util.List;
+
+/** The RealWorld {@code article}. Lists leave out {@code body}. */
+record ArticleView(String slug, String title, String description,
+                   @JsonInclude(JsonInclude.Include.NON_NULL) String body,
+                   List<String> tagList, String createdAt, String updatedAt,
+                   boolean favorited, int favoritesCount, Profile author) {
+
+    static ArticleView of(ArticleRow row, Profile author, boolean favorited) {
+        return new ArticleView(row.slug(), row.title(), row.description(), row.body(), row.tagList(),
+                Timestamps.format(row.createdAt()), Timestamps.format(row.updatedAt()),
+                favorited, row.favoritesCount(), author);
+    }
+
+    record Envelope(ArticleView article) {}
+
+    record Page(List<ArticleView> articles, long articlesCount) {}
+}

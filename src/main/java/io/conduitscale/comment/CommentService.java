@@ -1,0 +1,108 @@
+package io.conduitscale.comment;
+
+import io.conduitscale.article.ArticleDirectory;
+import io.conduitscale.platform.web.ApiException;
+import io.conduitscale.platform.web.JsonInput;
+import io.conduitscale.platform.web.Timestamps;
+import io.conduitscale.profile.Profile;
+import io.conduitscale.profile.Profiles;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+
+/** Comments: a list costs three statements (article, comments, authors) whatever its length. */
+@Service
+class CommentService {
+
+    static final int MAX_BODY = 10_000;
+
+    private final JdbcClient jdbc;
+    private final ArticleDirectory articles;
+    private final Profiles profiles;
+
+    CommentService(JdbcClient jdbc, ArticleDirectory articles, Profiles profiles) {
+        this.jdbc = jdbc;
+        this.articles = articles;
+        this.profiles = profiles;
+    }
+
+    private record CommentRow(long id, long authorId, String body, Instant createdAt, Instant updatedAt) {}
+
+    @Transactional(readOnly = true)
+    CommentView.Page list(String slug, Long viewerId) {
+        long articleId = articleId(slug);
+        List<CommentRow> rows = jdbc.sql("""
+                        SELECT id, author_id, body, created_at, updated_at FROM comments
+                        WHERE article_id = :article ORDER BY created_at DESC, id DESC
+                        """)
+                .param("article", articleId)
+                .query((rs, row) -> row(rs))
+                .list();
+        Map<Long, Profile> authors = profiles.of(rows.stream().map(CommentRow::authorId).toList(), viewerId);
+        return new CommentView.Page(rows.stream().map(row -> view(row, authors.get(row.authorId()))).toList());
+    }
+
+    @Transactional
+    CommentView add(long userId, String slug, JsonNode body) {
+        long articleId = articleId(slug);
+        JsonNode input = JsonInput.wrapped(body, "comment");
+        ApiException.Validation validation = new ApiException.Validation();
+        String text = JsonInput.requiredText(input, "body", validation);
+        if (text != null && text.length() > MAX_BODY) {
+            validation.reject("body", "is too long (maximum is " + MAX_BODY + " characters)");
+        }
+        validation.throwIfInvalid();
+        CommentRow row = jdbc.sql("""
+                        INSERT INTO comments (article_id, author_id, body) VALUES (:article, :author, :body)
+                        RETURNING id, author_id, body, created_at, updated_at
+                        """)
+                .param("article", articleId).param("author", userId).param("body", text)
+                .query((rs, n) -> row(rs))
+                .single();
+        return view(row, profiles.of(userId, userId));
+    }
+
+    @Transactional
+    void delete(long userId, String slug, String commentId) {
+        long articleId = articleId(slug);
+        long id = parseId(commentId);
+        Long authorId = jdbc.sql("SELECT author_id FROM comments WHERE id = :id AND article_id = :article FOR UPDATE")
+                .param("id", id).param("article", articleId)
+                .query(Long.class)
+                .optional()
+                .orElseThrow(() -> ApiException.notFound("comment"));
+        if (authorId != userId) {
+            throw ApiException.forbidden("comment");
+        }
+        jdbc.sql("DELETE FROM comments WHERE id = :id").param("id", id).update();
+    }
+
+    private long articleId(String slug) {
+        return articles.idBySlug(slug).orElseThrow(() -> ApiException.notFound("article"));
+    }
+
+    /** A comment id that is not a number cannot name a comment. */
+    private static long parseId(String id) {
+        try {
+            return Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw ApiException.notFound("comment");
+        }
+    }
+
+    private static CommentRow row(ResultSet rs) throws SQLException {
+        return new CommentRow(rs.getLong("id"), rs.getLong("author_id"), rs.getString("body"),
+                rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
+    }
+
+    private static CommentView view(CommentRow row, Profile author) {
+        return new CommentView(row.id(), Timestamps.format(row.createdAt()), Timestamps.format(row.updatedAt()),
+                row.body(), author);
+    }
+}

@@ -1,0 +1,2 @@
+/** Comments on articles. Owns the {@code comments} table. */
+package io.conduitscale.comment;

@@ -1,0 +1,49 @@
+package io.conduitscale.platform.db;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import javax.sql.DataSource;
+import net.ttddyy.dsproxy.ExecutionInfo;
+import net.ttddyy.dsproxy.QueryInfo;
+import net.ttddyy.dsproxy.listener.QueryExecutionListener;
+import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
+
+/**
+ * Counts the SQL statements each pool executes, as {@code conduit_db_statements_total{pool=...}}.
+ * <p>
+ * This is how the project proves query budgets from the outside: a page of articles costs a fixed
+ * number of statements whatever its size (no N+1), a cache stampede reaches the database once, and
+ * reads really land on a replica. Counting happens at the JDBC layer so it covers every query path.
+ */
+public final class StatementCounter implements QueryExecutionListener {
+
+    private final Counter statements;
+
+    private StatementCounter(Counter statements) {
+        this.statements = statements;
+    }
+
+    /** Wraps a pool so every statement it runs is counted under {@code pool}. */
+    public static DataSource wrap(DataSource pool, String poolName, MeterRegistry registry) {
+        Counter counter = Counter.builder("conduit.db.statements")
+                .description("SQL statements executed, per connection pool")
+                .tag("pool", poolName)
+                .register(registry);
+        return ProxyDataSourceBuilder.create(pool)
+                .name(poolName)
+                .listener(new StatementCounter(counter))
+                .build();
+    }
+
+    @Override
+    public void beforeQuery(ExecutionInfo execInfo, List<QueryInfo> queryInfoList) {
+        // counted after execution, so a statement that never ran is not counted
+    }
+
+    @Override
+    public void afterQuery(ExecutionInfo execInfo, List<QueryInfo> queryInfoList) {
+        int batch = Math.max(1, execInfo.getBatchSize());
+        statements.increment(Math.max(queryInfoList.size(), batch));
+    }
+}

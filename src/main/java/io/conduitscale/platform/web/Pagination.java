@@ -1,0 +1,46 @@
+package io.conduitscale.platform.web;
+
+/**
+ * {@code limit} and {@code offset} of a list request, validated.
+ * <p>
+ * {@code limit} defaults to 20 and is capped at {@value #MAX_LIMIT}: a larger value is served as
+ * {@value #MAX_LIMIT} (the response's length shows it), so a page never grows without bound.
+ * {@code offset} defaults to 0 and may not pass {@value #MAX_OFFSET}: deep offsets make the
+ * database walk and discard every skipped row. Values that are not whole numbers, negative, a zero
+ * limit, or an offset past the maximum are a 422.
+ */
+public record Pagination(int limit, int offset) {
+
+    public static final int DEFAULT_LIMIT = 20;
+    public static final int MAX_LIMIT = 100;
+    public static final int MAX_OFFSET = 1_000_000;
+
+    public static Pagination of(String limit, String offset) {
+        ApiException.Validation validation = new ApiException.Validation();
+        long parsedLimit = parse(limit, DEFAULT_LIMIT, "limit", validation);
+        long parsedOffset = parse(offset, 0, "offset", validation);
+        if (!validation.hasErrors() && parsedLimit < 1) {
+            validation.reject("limit", "must be at least 1");
+        }
+        if (!validation.hasErrors() && parsedOffset < 0) {
+            validation.reject("offset", "must not be negative");
+        }
+        if (!validation.hasErrors() && parsedOffset > MAX_OFFSET) {
+            validation.reject("offset", "must be at most " + MAX_OFFSET);
+        }
+        validation.throwIfInvalid();
+        return new Pagination((int) Math.min(parsedLimit, MAX_LIMIT), (int) parsedOffset);
+    }
+
+    private static long parse(String value, long fallback, String name, ApiException.Validation validation) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            validation.reject(name, "must be a whole number");
+            return fallback;
+        }
+    }
+}

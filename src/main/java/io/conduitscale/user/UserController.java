@@ -1,0 +1,42 @@
+package io.conduitscale.user;
+
+import io.conduitscale.platform.security.CurrentUser;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+@RestController
+class UserController {
+
+    private final UserService users;
+
+    UserController(UserService users) {
+        this.users = users;
+    }
+
+    @PostMapping("/api/users")
+    @ResponseStatus(HttpStatus.CREATED)
+    UserView.Envelope register(@RequestBody JsonNode body) {
+        return new UserView.Envelope(users.register(body));
+    }
+
+    @PostMapping("/api/users/login")
+    UserView.Envelope login(@RequestBody JsonNode body) {
+        return new UserView.Envelope(users.login(body));
+    }
+
+    @GetMapping("/api/user")
+    UserView.Envelope current() {
+        return new UserView.Envelope(users.current(CurrentUser.requireId(), CurrentUser.requireToken()));
+    }
+
+    @PutMapping("/api/user")
+    UserView.Envelope update(@RequestBody JsonNode body) {
+        return new UserView.Envelope(users.update(CurrentUser.requireId(), CurrentUser.requireToken(), body));
+    }
+}

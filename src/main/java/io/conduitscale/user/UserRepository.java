@@ -1,0 +1,65 @@
+package io.conduitscale.user;
+
+import java.util.Optional;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+@Repository
+class UserRepository {
+
+    private static final RowMapper<User> USER = (rs, row) -> new User(rs.getLong("id"), rs.getString("username"),
+            rs.getString("email"), rs.getString("password_hash"), rs.getString("bio"), rs.getString("image"));
+
+    private final JdbcClient jdbc;
+
+    UserRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    Optional<User> findById(long id) {
+        return jdbc.sql("SELECT * FROM users WHERE id = :id").param("id", id).query(USER).optional();
+    }
+
+    Optional<User> findByEmail(String email) {
+        return jdbc.sql("SELECT * FROM users WHERE lower(email) = lower(:email)").param("email", email).query(USER).optional();
+    }
+
+    /** Which of the two are taken by someone other than {@code exceptUserId}. */
+    Taken taken(String username, String email, long exceptUserId) {
+        return jdbc.sql("""
+                        SELECT coalesce(bool_or(lower(username) = lower(:username)), false) AS username_taken,
+                               coalesce(bool_or(lower(email) = lower(:email)), false)       AS email_taken
+                        FROM users
+                        WHERE (lower(username) = lower(:username) OR lower(email) = lower(:email)) AND id <> :except
+                        """)
+                .param("username", username == null ? "" : username)
+                .param("email", email == null ? "" : email)
+                .param("except", exceptUserId)
+                .query((rs, row) -> new Taken(rs.getBoolean("username_taken"), rs.getBoolean("email_taken")))
+                .single();
+    }
+
+    record Taken(boolean username, boolean email) {}
+
+    User insert(String username, String email, String passwordHash) {
+        return jdbc.sql("""
+                        INSERT INTO users (username, email, password_hash) VALUES (:username, :email, :hash)
+                        RETURNING *
+                        """)
+                .param("username", username).param("email", email).param("hash", passwordHash)
+                .query(USER).single();
+    }
+
+    User update(User user) {
+        return jdbc.sql("""
+                        UPDATE users SET username = :username, email = :email, password_hash = :hash,
+                                         bio = :bio, image = :image, updated_at = now()
+                        WHERE id = :id
+                        RETURNING *
+                        """)
+                .param("id", user.id()).param("username", user.username()).param("email", user.email())
+                .param("hash", user.passwordHash()).param("bio", user.bio()).param("image", user.image())
+                .query(USER).single();
+    }
+}
