@@ -1,14 +1,16 @@
 package io.conduitscale.platform.security;
 
+import io.conduitscale.platform.web.ApiException;
 import java.util.Optional;
+import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 
 /**
  * Who is calling: the user id from the verified token's {@code sub}, if a token was presented.
- * Endpoints that require a user are protected in {@link SecurityConfig}; there, {@link #requireId()}
- * cannot fail.
+ * Endpoints that require a user are listed in {@link SecurityConfig}, so there {@link #requireId()}
+ * always finds one.
  */
 public final class CurrentUser {
 
@@ -19,13 +21,17 @@ public final class CurrentUser {
     }
 
     public static long requireId() {
-        return id().orElseThrow(() -> new IllegalStateException("endpoint is not protected by SecurityConfig"));
+        return id().orElseThrow(CurrentUser::missing);
     }
 
     /** The token the request was made with, echoed back by {@code GET /api/user}. */
     public static String requireToken() {
-        return token().orElseThrow(() -> new IllegalStateException("endpoint is not protected by SecurityConfig"))
-                .getToken().getTokenValue();
+        return token().orElseThrow(CurrentUser::missing).getToken().getTokenValue();
+    }
+
+    /** Only reachable if an endpoint needing a user is missing from SecurityConfig: still a 401, not a 500. */
+    private static ApiException missing() {
+        return new ApiException(HttpStatus.UNAUTHORIZED, "token", "is missing");
     }
 
     private static Optional<JwtAuthenticationToken> token() {

@@ -62,11 +62,15 @@ class SecurityConfig {
                 .formLogin(AbstractHttpConfigurer::disable)
                 .logout(AbstractHttpConfigurer::disable)
                 .anonymous(anonymous -> {})
+                // the endpoints that need a user; everything else is public, and unknown routes
+                // and methods reach Spring MVC for an honest 404 or 405
                 .authorizeHttpRequests(requests -> requests
-                        .requestMatchers(HttpMethod.GET, "/api/articles/feed").authenticated()
-                        .requestMatchers(HttpMethod.GET, "/api/articles/**", "/api/profiles/**", "/api/tags").permitAll()
-                        .requestMatchers(HttpMethod.POST, "/api/users", "/api/users/login").permitAll()
-                        .requestMatchers("/api/**").authenticated()
+                        .requestMatchers(HttpMethod.GET, "/api/user", "/api/articles/feed").authenticated()
+                        .requestMatchers(HttpMethod.PUT, "/api/user", "/api/articles/*").authenticated()
+                        .requestMatchers(HttpMethod.POST, "/api/articles", "/api/articles/*/favorite",
+                                "/api/articles/*/comments", "/api/profiles/*/follow").authenticated()
+                        .requestMatchers(HttpMethod.DELETE, "/api/articles/*", "/api/articles/*/favorite",
+                                "/api/articles/*/comments/*", "/api/profiles/*/follow").authenticated()
                         .anyRequest().permitAll())
                 .oauth2ResourceServer(resourceServer -> resourceServer
                         .bearerTokenResolver(tokenResolver())

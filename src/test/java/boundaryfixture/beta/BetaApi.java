@@ -1,0 +1,4 @@
+package boundaryfixture.beta;
+
+/** Module beta's public API. */
+public class BetaApi {}

@@ -1,0 +1,103 @@
+package io.conduitscale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.conduitscale.support.ApiClient;
+import io.conduitscale.support.IntegrationTest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** Races that real traffic produces, released together by a latch, must end consistently and never in a 500. */
+@IntegrationTest
+class ConcurrencyTest {
+
+    static final int RACERS = 16;
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void concurrentDuplicateRegistrationsGiveOneCreatedAndConflicts() throws Exception {
+        ApiClient api = ApiClient.forPort(port);
+        String username = ApiClient.unique("racer");
+        List<Integer> statuses = race(i -> api.post("/api/users", """
+                {"user":{"username":"%s","email":"%s_%d@example.com","password":"password123"}}"""
+                .formatted(username, username, i), null).status());
+
+        assertThat(statuses).containsOnly(201, 409);
+        assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
+    }
+
+    @Test
+    void concurrentCreatesOfOneTitleGetDistinctSlugs() throws Exception {
+        ApiClient api = ApiClient.forPort(port);
+        String token = api.register(ApiClient.unique("writer"));
+        String title = "Same title " + ApiClient.unique("t");
+        List<String> slugs = race(i -> {
+            ApiClient.Response response = api.post("/api/articles", """
+                    {"article":{"title":"%s","description":"d","body":"b","tagList":["race"]}}""".formatted(title), token);
+            assertThat(response.status()).isEqualTo(201);
+            return response.json().get("article").get("slug").asString();
+        });
+
+        assertThat(slugs).doesNotHaveDuplicates().hasSize(RACERS);
+    }
+
+    @Test
+    void concurrentFavoritesAndFollowsKeepExactCounts() throws Exception {
+        ApiClient api = ApiClient.forPort(port);
+        String author = ApiClient.unique("popular");
+        String authorToken = api.register(author);
+        String slug = api.createArticle(authorToken, "Popular " + author);
+        List<String> fans = new ArrayList<>();
+        for (int i = 0; i < RACERS; i++) {
+            fans.add(api.register(ApiClient.unique("fan")));
+        }
+        // every fan favorites twice and follows twice, all at once: idempotent, counted once
+        List<Integer> statuses = race(i -> {
+            String fan = fans.get(i % RACERS);
+            int a = api.post("/api/articles/" + slug + "/favorite", null, fan).status();
+            int b = api.post("/api/articles/" + slug + "/favorite", null, fan).status();
+            int c = api.post("/api/profiles/" + author + "/follow", null, fan).status();
+            return a == 200 && b == 200 && c == 200 ? 200 : 500;
+        });
+        assertThat(statuses).containsOnly(200);
+        assertThat(api.get("/api/articles/" + slug).json().get("article").get("favoritesCount").asInt()).isEqualTo(RACERS);
+
+        // half of them unfavorite concurrently, twice each
+        race(i -> api.delete("/api/articles/" + slug + "/favorite", fans.get(i % (RACERS / 2))).status());
+        assertThat(api.get("/api/articles/" + slug).json().get("article").get("favoritesCount").asInt()).isEqualTo(RACERS / 2);
+    }
+
+    interface Racer<T> {
+        T run(int index) throws Exception;
+    }
+
+    static <T> List<T> race(Racer<T> racer) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < RACERS; i++) {
+                int index = i;
+                Callable<T> task = () -> {
+                    start.await();
+                    return racer.run(index);
+                };
+                futures.add(pool.submit(task));
+            }
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> future : futures) {
+                results.add(future.get());
+            }
+            return results;
+        }
+    }
+}
