@@ -106,7 +106,7 @@ class ArticleService {
     @Transactional
     void delete(long userId, String slug) {
         ArticleRow current = ownedBy(userId, slug);
-        tags.release(current.tagList());
+        tags.change(List.of(), current.tagList());
         articles.delete(current.id());
     }
 
@@ -164,8 +164,7 @@ class ArticleService {
         if (before.equals(after)) {
             return;
         }
-        tags.release(removed);
-        tags.use(added);
+        tags.change(added, removed);
         articles.replaceTags(articleId, after);
     }
 

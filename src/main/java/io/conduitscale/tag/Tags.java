@@ -3,6 +3,7 @@ package io.conduitscale.tag;
 import io.conduitscale.platform.db.SqlArrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -10,10 +11,8 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Usage counts of tags, maintained in the transaction of the article change that causes them.
- * <p>
- * Rows are always touched in name order, so two transactions updating overlapping tags lock them
- * in the same order and cannot deadlock.
+ * Usage counts of tags, maintained in the transaction of the article change that causes them,
+ * so {@code GET /api/tags} and tag filters never disagree with the articles.
  */
 @Component
 public class Tags {
@@ -24,34 +23,37 @@ public class Tags {
         this.jdbc = jdbc;
     }
 
-    /** Records that an article now uses these tags, creating the ones that are new. */
+    /**
+     * Records that an article gained {@code added} and lost {@code removed}, creating new tags.
+     * <p>
+     * Every existing row involved is locked first, in one statement and in name order, so two
+     * transactions touching overlapping tags queue behind each other instead of deadlocking.
+     */
     @Transactional(propagation = Propagation.MANDATORY)
-    public void use(Collection<String> names) {
-        if (names.isEmpty()) {
+    public void change(Collection<String> added, Collection<String> removed) {
+        if (added.isEmpty() && removed.isEmpty()) {
             return;
         }
-        jdbc.sql("""
-                        INSERT INTO tags (name, article_count)
-                        SELECT name, 1 FROM unnest(:names::text[]) WITH ORDINALITY AS t(name, n) ORDER BY n
-                        ON CONFLICT (name) DO UPDATE SET article_count = tags.article_count + 1
-                        """)
-                .param("names", SqlArrays.texts(new TreeSet<>(names)))
-                .update();
-    }
-
-    /** Records that an article no longer uses these tags. */
-    @Transactional(propagation = Propagation.MANDATORY)
-    public void release(Collection<String> names) {
-        if (names.isEmpty()) {
-            return;
+        Set<String> involved = new TreeSet<>(added);
+        involved.addAll(removed);
+        jdbc.sql("SELECT id FROM tags WHERE name = ANY(:names) ORDER BY name FOR UPDATE")
+                .param("names", SqlArrays.texts(involved))
+                .query(Long.class)
+                .list();
+        if (!removed.isEmpty()) {
+            jdbc.sql("UPDATE tags SET article_count = article_count - 1 WHERE name = ANY(:names)")
+                    .param("names", SqlArrays.texts(removed))
+                    .update();
         }
-        jdbc.sql("""
-                        UPDATE tags SET article_count = article_count - 1
-                        FROM (SELECT id FROM tags WHERE name = ANY(:names::text[]) ORDER BY name FOR UPDATE) locked
-                        WHERE tags.id = locked.id
-                        """)
-                .param("names", SqlArrays.texts(new TreeSet<>(names)))
-                .update();
+        if (!added.isEmpty()) {
+            jdbc.sql("""
+                            INSERT INTO tags (name, article_count)
+                            SELECT name, 1 FROM unnest(:names::text[]) AS t(name) ORDER BY name
+                            ON CONFLICT (name) DO UPDATE SET article_count = tags.article_count + 1
+                            """)
+                    .param("names", SqlArrays.texts(new TreeSet<>(added)))
+                    .update();
+        }
     }
 
     /** Every tag in use, most used first. */

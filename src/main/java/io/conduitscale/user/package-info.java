@@ -1,5 +1,5 @@
 /**
- * Accounts: registration, login, the current user and its settings. Owns the {@code users} table.
- * Other modules read users through {@link io.conduitscale.user.UserDirectory}.
+ * Accounts: registration, login, the current user and its settings. Owns the {@code users} table
+ * and is the only module that writes it; profile and article read it in their queries.
  */
 package io.conduitscale.user;

@@ -31,6 +31,9 @@ public final class EmbeddedPostgresServer implements DatabaseEndpoint, AutoClose
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(pgData)
                     .setCleanDataDirectory(false)
+                    // Spring stops it after the drain and the last request; zonky's own JVM hook
+                    // would stop it at the first moment of SIGTERM, under requests still being served
+                    .setRegisterShutdownHook(false)
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("max_connections", "100");
             if (port > 0) {

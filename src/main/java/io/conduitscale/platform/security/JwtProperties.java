@@ -17,7 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("conduit.jwt")
 public record JwtProperties(
-        @DefaultValue("http://localhost:8080") String issuer,
+        String issuer,
         @DefaultValue("24h") Duration ttl,
         String signingKey,
         String verificationKeys) {}

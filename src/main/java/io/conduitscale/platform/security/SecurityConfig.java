@@ -25,6 +25,8 @@ import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.JwtValidators;
@@ -39,7 +41,7 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * The API is an OAuth 2.0 resource server: every request is authenticated by a signed JWT alone
  * (stateless, no session, no CSRF token since no cookie is ever read). Tokens are verified locally
- * against the built-in issuer's public keys, with issuer, expiry and signature algorithm checked.
+ * against the built-in issuer's public keys, with issuer, expiry (required) and signature algorithm checked.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(JwtProperties.class)
@@ -108,7 +110,8 @@ class SecurityConfig {
         processor.setJWTClaimsSetVerifier((claims, context) -> {});
         NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor);
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
-                JwtValidators.createDefaultWithIssuer(properties.issuer()), numericSubject()));
+                JwtValidators.createDefaultWithIssuer(properties.issuer()), numericSubject(),
+                new JwtClaimValidator<Object>(JwtClaimNames.EXP, exp -> exp != null)));
         return decoder;
     }
 

@@ -1,5 +1,6 @@
 package io.conduitscale.platform.security;
 
+import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The built-in issuer's keys: exactly one private key signs, any number of public keys verify.
  * <p>
- * Rotation (docs/security-keys.md): deploy the new key as a verification key everywhere, then make
+ * Rotation (docs/auth.md): deploy the new key as a verification key everywhere, then make
  * it the signing key and keep the old one as a verification key, then drop the old one once every
  * token it signed has expired ({@code CONDUIT_JWT_TTL}).
  */
@@ -33,8 +34,8 @@ public final class SigningKeys {
     private final JWKSet publicKeys;
 
     SigningKeys(ECKey signingKey, List<JWK> otherVerificationKeys) {
-        if (!signingKey.isPrivate() || signingKey.getKeyID() == null) {
-            throw new IllegalArgumentException("the signing key must be a private EC JWK with a kid");
+        if (!signingKey.isPrivate() || signingKey.getKeyID() == null || !Curve.P_256.equals(signingKey.getCurve())) {
+            throw new IllegalArgumentException("the signing key must be a private EC P-256 JWK with a kid");
         }
         this.signingKey = signingKey;
         Map<String, JWK> byId = new LinkedHashMap<>();

@@ -5,6 +5,7 @@ import java.sql.SQLTransientConnectionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.HttpHeaders;
@@ -19,6 +20,7 @@ import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
@@ -88,7 +90,8 @@ public class ApiExceptionHandler {
 
     /** Pool exhausted or database unreachable: shed the request quickly instead of queueing it. */
     @ExceptionHandler({CannotGetJdbcConnectionException.class, CannotCreateTransactionException.class,
-            QueryTimeoutException.class, TransientDataAccessResourceException.class})
+            QueryTimeoutException.class, TransientDataAccessResourceException.class,
+            PessimisticLockingFailureException.class})
     ResponseEntity<ErrorBody> databaseBusy(Exception e) {
         log.warn("database unavailable or saturated, answering 503: {}", rootMessage(e));
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
@@ -100,6 +103,12 @@ public class ApiExceptionHandler {
     @ExceptionHandler(DuplicateKeyException.class)
     ResponseEntity<ErrorBody> concurrentChange() {
         return ResponseEntity.status(HttpStatus.CONFLICT).body(ErrorBody.general("conflicts with a concurrent change, retry"));
+    }
+
+    /** The client hung up mid-response: nothing to answer and nothing wrong with the server. */
+    @ExceptionHandler(AsyncRequestNotUsableException.class)
+    void clientGone(AsyncRequestNotUsableException e) {
+        log.debug("client disconnected: {}", e.getMessage());
     }
 
     @ExceptionHandler(Exception.class)

@@ -27,14 +27,24 @@ public class GracefulDrain implements SmartLifecycle {
     private final ApplicationEventPublisher events;
     private final Duration drain;
     private volatile boolean running;
+    private volatile boolean drained;
 
     public GracefulDrain(ApplicationEventPublisher events, @Value("${conduit.shutdown.drain:0s}") Duration drain) {
         this.events = events;
         this.drain = drain;
     }
 
+    /**
+     * Nothing to do at first start: Spring Boot reports readiness once the application is ready.
+     * A context that is stopped and started again (as Spring's test framework does with cached
+     * contexts) must accept traffic again, though.
+     */
     @Override
     public void start() {
+        if (drained) {
+            AvailabilityChangeEvent.publish(events, this, ReadinessState.ACCEPTING_TRAFFIC);
+            drained = false;
+        }
         running = true;
     }
 
@@ -42,13 +52,14 @@ public class GracefulDrain implements SmartLifecycle {
     public void stop() {
         AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
         if (!drain.isZero()) {
-            log.info("shutting down: readiness is DOWN, still serving for {} while the load balancer notices", drain);
+            log.info("shutting down: readiness is DOWN, still serving for {} ms while the load balancer notices", drain.toMillis());
             try {
                 Thread.sleep(drain);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
+        drained = true;
         running = false;
     }
 

@@ -19,7 +19,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Caps request bodies at {@code CONDUIT_MAX_REQUEST_BODY} (default 1MB): a declared length over the
+ * Caps request bodies at {@code CONDUIT_HTTP_MAX_REQUEST_BODY} (default 1MB): a declared length over the
  * limit is refused with 413 before anything is read; a chunked body is counted as it is read and
  * fails with 413 once it passes the limit. Nothing larger is ever buffered.
  */

@@ -7,7 +7,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -16,7 +19,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Gives every request an id: the caller's {@code X-Request-Id} when it is a sane token (so a load
  * balancer's or client's id carries through), a new UUID otherwise. The id is put in the logging
- * context (field {@code requestId} of every JSON log line) and returned as {@code X-Request-Id}.
+ * context (field {@code requestId} of every JSON log line written while serving the request) and
+ * returned as {@code X-Request-Id}.
+ * <p>
+ * With {@code CONDUIT_HTTP_ACCESS_LOG=true} it also writes one line per request (method, path,
+ * status, milliseconds). Off by default: at thousands of requests per second, access logs cost
+ * more than they tell; the load balancer's own logs and the latency histograms cover the rest.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -25,6 +33,13 @@ public class RequestIdFilter extends OncePerRequestFilter {
     public static final String HEADER = "X-Request-Id";
     public static final String MDC_KEY = "requestId";
     private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final Logger accessLog = LoggerFactory.getLogger("io.conduitscale.access");
+
+    private final boolean logAccess;
+
+    public RequestIdFilter(@Value("${conduit.http.access-log:false}") boolean logAccess) {
+        this.logAccess = logAccess;
+    }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -33,9 +48,14 @@ public class RequestIdFilter extends OncePerRequestFilter {
         String id = incoming != null && SANE.matcher(incoming).matches() ? incoming : UUID.randomUUID().toString();
         response.setHeader(HEADER, id);
         MDC.put(MDC_KEY, id);
+        long started = System.nanoTime();
         try {
             chain.doFilter(request, response);
         } finally {
+            if (logAccess) {
+                accessLog.info("{} {} {} {}ms", request.getMethod(), request.getRequestURI(), response.getStatus(),
+                        (System.nanoTime() - started) / 1_000_000);
+            }
             MDC.remove(MDC_KEY);
         }
     }

@@ -1,0 +1,126 @@
+package io.conduitscale.support;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged jar run as its own OS process, as an operator would run it: configured only through
+ * environment variables, stopped with SIGTERM. Used by the *IT tests (Maven Failsafe, after packaging).
+ */
+public final class ConduitProcess implements AutoCloseable {
+
+    private final Process process;
+    private final Path log;
+    private final int port;
+
+    private ConduitProcess(Process process, Path log, int port) {
+        this.process = process;
+        this.log = log;
+        this.port = port;
+    }
+
+    public static Path jar() {
+        String jar = System.getProperty("conduit.jar");
+        if (jar == null || !Files.exists(Path.of(jar))) {
+            throw new IllegalStateException("system property conduit.jar must name the packaged jar (run with mvn verify)");
+        }
+        return Path.of(jar);
+    }
+
+    /** Starts the jar with these environment variables (and a free SERVER_PORT) without waiting. */
+    public static ConduitProcess start(Map<String, String> environment, Path workDirectory) throws IOException {
+        return start(environment, workDirectory, freePort());
+    }
+
+    /** Starts on a given port, e.g. to restart an instance where it was (its issuer URL includes the port). */
+    public static ConduitProcess start(Map<String, String> environment, Path workDirectory, int port) throws IOException {
+        Files.createDirectories(workDirectory);
+        Path log = Files.createTempFile(workDirectory, "conduit-", ".log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx512m", "-jar", jar().toString()))
+                .directory(workDirectory.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(key -> key.startsWith("CONDUIT_"));
+        env.put("SERVER_PORT", Integer.toString(port));
+        env.putAll(new HashMap<>(environment));
+        return new ConduitProcess(builder.start(), log, port);
+    }
+
+    public ApiClient api() {
+        return ApiClient.forPort(port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Waits until readiness is UP; fails with the process output if it exits or takes too long. */
+    public ConduitProcess awaitReady(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("process exited with " + process.exitValue() + ":\n" + output());
+            }
+            try {
+                if (api().get("/actuator/health/readiness").status() == 200) {
+                    return this;
+                }
+            } catch (RuntimeException notListeningYet) {
+                // keep polling
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("not ready after " + timeout + ":\n" + output());
+    }
+
+    /** Waits for the process to exit by itself and returns its exit code. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("process did not exit within " + timeout);
+        }
+        return process.exitValue();
+    }
+
+    /** SIGTERM, as ECS and Kubernetes send it. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public String output() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no output: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(40, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
