@@ -45,14 +45,14 @@ class ProductionProfileIT {
             assertThat(process.output())
                     .contains("CONDUIT_PROFILE=production requires")
                     .contains("CONDUIT_DB_URL", "CONDUIT_DB_USER", "CONDUIT_DB_PASSWORD",
-                            "CONDUIT_JWT_ISSUER", "CONDUIT_JWT_SIGNING_KEY")
+                            "CONDUIT_JWT_ISSUER", "CONDUIT_JWT_SIGNING_KEY", "CONDUIT_REDIS_URL (or CONDUIT_CACHE=local")
                     .doesNotContain("started the embedded PostgreSQL");
         }
         Map<String, String> onlyDatabase = new HashMap<>(databaseSettings());
         onlyDatabase.put("CONDUIT_PROFILE", "production");
         try (ConduitProcess process = ConduitProcess.start(onlyDatabase, work)) {
             assertThat(process.awaitExit(Duration.ofSeconds(60))).isNotZero();
-            assertThat(process.output()).contains("missing: CONDUIT_JWT_ISSUER, CONDUIT_JWT_SIGNING_KEY");
+            assertThat(process.output()).contains("missing: CONDUIT_JWT_ISSUER, CONDUIT_JWT_SIGNING_KEY, CONDUIT_REDIS_URL");
         }
     }
 
@@ -72,6 +72,8 @@ class ProductionProfileIT {
         api.put("CONDUIT_JWT_ISSUER", "https://conduit.example");
         api.put("CONDUIT_JWT_SIGNING_KEY", SigningKeyGenerator.newPrivateJwk().toJSONString());
         api.put("CONDUIT_SHUTDOWN_DRAIN", "0s");
+        // one instance, knowingly without Redis
+        api.put("CONDUIT_CACHE", "local");
         try (ConduitProcess process = ConduitProcess.start(api, work).awaitReady(Duration.ofSeconds(90))) {
             String token = process.api().register(ApiClient.unique("prod"));
             assertThat(process.api().get("/api/user", token).status()).isEqualTo(200);

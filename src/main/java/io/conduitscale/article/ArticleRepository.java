@@ -43,6 +43,48 @@ class ArticleRepository {
                 .optional();
     }
 
+    /** Full rows (body included) by id, in no particular order. */
+    List<ArticleRow> rowsByIds(Collection<Long> ids) {
+        return jdbc.sql("SELECT a.*, " + TAGS + " FROM articles a WHERE a.id = ANY(:ids)")
+                .param("ids", SqlArrays.bigints(ids))
+                .query((rs, row) -> row(rs, true))
+                .list();
+    }
+
+    /** Current favorite counts by article id: merged into cached articles at read time. */
+    Map<Long, Integer> favoriteCounts(Collection<Long> ids) {
+        Map<Long, Integer> counts = new LinkedHashMap<>();
+        jdbc.sql("SELECT id, favorites_count FROM articles WHERE id = ANY(:ids)")
+                .param("ids", SqlArrays.bigints(ids))
+                .query((rs, row) -> counts.put(rs.getLong("id"), rs.getInt("favorites_count")))
+                .list();
+        return counts;
+    }
+
+    /** What is personal to the viewer on a page: which articles they favorited, which authors they follow. */
+    record ViewerState(Set<Long> favorited, Set<Long> followedAuthors) {
+        static final ViewerState ANONYMOUS = new ViewerState(Set.of(), Set.of());
+    }
+
+    /** One statement for the whole page, whatever its size. */
+    ViewerState viewerState(long viewerId, Collection<Long> articleIds, Collection<Long> authorIds) {
+        Set<Long> favorited = new HashSet<>();
+        Set<Long> followed = new HashSet<>();
+        jdbc.sql("""
+                        SELECT 'favorited' AS kind, article_id AS id FROM favorites
+                        WHERE user_id = :viewer AND article_id = ANY(:articles)
+                        UNION ALL
+                        SELECT 'following', followee_id FROM follows
+                        WHERE follower_id = :viewer AND followee_id = ANY(:authors)
+                        """)
+                .param("viewer", viewerId)
+                .param("articles", SqlArrays.bigints(articleIds))
+                .param("authors", SqlArrays.bigints(Set.copyOf(authorIds)))
+                .query((rs, row) -> ("favorited".equals(rs.getString("kind")) ? favorited : followed).add(rs.getLong("id")))
+                .list();
+        return new ViewerState(favorited, followed);
+    }
+
     Optional<Long> idBySlug(String slug) {
         return jdbc.sql("SELECT id FROM articles WHERE slug = :slug").param("slug", slug).query(Long.class).optional();
     }
@@ -78,18 +120,6 @@ class ArticleRepository {
                 .params(where.params())
                 .query(Long.class)
                 .single();
-    }
-
-    /** Which of these articles the viewer has favorited: one statement for a whole page. */
-    Set<Long> favoritedAmong(long viewerId, Collection<Long> articleIds) {
-        if (articleIds.isEmpty()) {
-            return Set.of();
-        }
-        return new HashSet<>(jdbc.sql("SELECT article_id FROM favorites WHERE user_id = :viewer AND article_id = ANY(:ids)")
-                .param("viewer", viewerId)
-                .param("ids", SqlArrays.bigints(articleIds))
-                .query(Long.class)
-                .list());
     }
 
     /** Inserts unless the slug is taken; empty means taken. */

@@ -1,18 +1,24 @@
 package io.conduitscale.article;
 
+import io.conduitscale.platform.cache.CacheRegion;
+import io.conduitscale.platform.cache.Caches;
 import io.conduitscale.platform.web.ApiException;
 import io.conduitscale.platform.web.JsonInput;
 import io.conduitscale.platform.web.JsonInput.Field;
 import io.conduitscale.platform.web.Pagination;
-import io.conduitscale.profile.Profile;
 import io.conduitscale.profile.Profiles;
 import io.conduitscale.tag.Tags;
+import io.conduitscale.user.ProfileChanged;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.event.TransactionalEventListener;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -32,23 +38,81 @@ class ArticleService {
     private final ArticleRepository articles;
     private final Profiles profiles;
     private final Tags tags;
+    private final Caches caches;
+    /** Viewer-independent articles by id, body included; favorite counts are not taken from here. */
+    private final CacheRegion<ArticleRow> rows;
+    private final CacheRegion<Long> idsBySlug;
+    /** Favorite counts by article id: they change often, so they are cached apart from the article. */
+    private final CacheRegion<Integer> favoriteCounts;
+    /** Pages of lists (ids and total), keyed by family, family generation, limit and offset. */
+    private final CacheRegion<PageOfIds> pages;
 
-    ArticleService(ArticleRepository articles, Profiles profiles, Tags tags) {
+    ArticleService(ArticleRepository articles, Profiles profiles, Tags tags, Caches caches) {
         this.articles = articles;
         this.profiles = profiles;
         this.tags = tags;
+        this.caches = caches;
+        this.rows = caches.region("article", ArticleRow.class);
+        this.idsBySlug = caches.region("slug", Long.class);
+        this.favoriteCounts = caches.region("favorites", Integer.class);
+        this.pages = caches.region("page", PageOfIds.class);
     }
+
+    record PageOfIds(List<Long> ids, long count) {}
 
     @Transactional(readOnly = true)
     ArticleView.Page list(ArticleFilter filter, Pagination pagination, Long viewerId) {
-        List<ArticleRow> rows = articles.page(filter, pagination);
-        long count = rows.isEmpty() && pagination.offset() == 0 ? 0 : articles.count(filter);
-        return new ArticleView.Page(views(rows, viewerId), count);
+        String family = filter.cacheFamily();
+        String generation = family == null ? null : caches.listGeneration(family);
+        if (generation == null) {
+            List<ArticleRow> page = articles.page(filter, pagination);
+            return new ArticleView.Page(views(page, viewerId, true, false), countOf(page, filter, pagination));
+        }
+        List<ArticleRow> loadedNow = new ArrayList<>();
+        PageOfIds page = pages.get(family + ":" + generation + ":" + pagination.limit() + ":" + pagination.offset(), () -> {
+            loadedNow.addAll(articles.page(filter, pagination));
+            return new PageOfIds(loadedNow.stream().map(ArticleRow::id).toList(), countOf(loadedNow, filter, pagination));
+        });
+        if (!loadedNow.isEmpty() || page.ids().isEmpty()) {
+            return new ArticleView.Page(views(loadedNow, viewerId, true, false), page.count());
+        }
+        return new ArticleView.Page(views(rowsInOrder(page.ids()), viewerId, false, false), page.count());
+    }
+
+    private long countOf(List<ArticleRow> page, ArticleFilter filter, Pagination pagination) {
+        return page.isEmpty() && pagination.offset() == 0 ? 0 : articles.count(filter);
     }
 
     @Transactional(readOnly = true)
     ArticleView get(String slug, Long viewerId) {
-        return view(articles.findBySlug(slug).orElseThrow(() -> ApiException.notFound("article")), viewerId);
+        return view(find(slug).orElseThrow(() -> ApiException.notFound("article")), viewerId);
+    }
+
+    private Optional<ArticleRow> find(String slug) {
+        Long id = idsBySlug.get(slug, () -> articles.idBySlug(slug).orElse(null));
+        if (id == null) {
+            return Optional.empty();
+        }
+        List<ArticleRow> found = rowsInOrder(List.of(id));
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.getFirst());
+    }
+
+    /** Articles by id from the cache (misses loaded in one statement), in the given order. */
+    private List<ArticleRow> rowsInOrder(List<Long> ids) {
+        Map<String, ArticleRow> found = rows.getAll(ids.stream().map(String::valueOf).toList(), missing -> {
+            Map<String, ArticleRow> loaded = new HashMap<>();
+            articles.rowsByIds(missing.stream().map(Long::valueOf).toList())
+                    .forEach(row -> loaded.put(Long.toString(row.id()), row));
+            return loaded;
+        });
+        List<ArticleRow> ordered = new ArrayList<>();
+        for (Long id : ids) {
+            ArticleRow row = found.get(Long.toString(id));
+            if (row != null) {
+                ordered.add(row);
+            }
+        }
+        return ordered;
     }
 
     @Transactional
@@ -66,7 +130,10 @@ class ArticleService {
 
         Inserted created = insertWithUniqueSlug(Slugs.base(title), title, description, text, authorId);
         setTags(created.id(), List.of(), tagList);
-        return view(articles.findBySlug(created.slug()).orElseThrow(), authorId);
+        ArticleRow row = articles.findBySlug(created.slug()).orElseThrow();
+        caches.bumpListsAfterCommit(ArticleLists.containing(authorName(authorId), tagList));
+        // a slug looked up before it existed was not cached (absent values never are), so nothing else is stale
+        return view(row, authorId, true);
     }
 
     @Transactional
@@ -99,8 +166,11 @@ class ArticleService {
         }
         if (newTags != null) {
             setTags(current.id(), current.tagList(), newTags);
+            caches.bumpListsAfterCommit(changedTagFamilies(current.tagList(), newTags));
         }
-        return view(articles.findBySlug(newSlug).orElseThrow(), userId);
+        rows.evictAfterCommit(Long.toString(current.id()));
+        idsBySlug.evictAfterCommit(current.slug(), newSlug);
+        return view(articles.findBySlug(newSlug).orElseThrow(), userId, true);
     }
 
     @Transactional
@@ -108,6 +178,10 @@ class ArticleService {
         ArticleRow current = ownedBy(userId, slug);
         tags.change(List.of(), current.tagList());
         articles.delete(current.id());
+        rows.evictAfterCommit(Long.toString(current.id()));
+        idsBySlug.evictAfterCommit(current.slug());
+        favoriteCounts.evictAfterCommit(Long.toString(current.id()));
+        caches.bumpListsAfterCommit(ArticleLists.containing(authorName(userId), current.tagList()));
     }
 
     @Transactional
@@ -115,8 +189,9 @@ class ArticleService {
         long id = articles.idBySlug(slug).orElseThrow(() -> ApiException.notFound("article"));
         if (articles.addFavorite(userId, id)) {
             articles.addToFavoritesCount(id, 1);
+            favoriteCounts.evictAfterCommit(Long.toString(id));
         }
-        return view(articles.findBySlug(slug).orElseThrow(), userId);
+        return view(articles.findBySlug(slug).orElseThrow(), userId, true);
     }
 
     @Transactional
@@ -124,8 +199,9 @@ class ArticleService {
         long id = articles.idBySlug(slug).orElseThrow(() -> ApiException.notFound("article"));
         if (articles.removeFavorite(userId, id)) {
             articles.addToFavoritesCount(id, -1);
+            favoriteCounts.evictAfterCommit(Long.toString(id));
         }
-        return view(articles.findBySlug(slug).orElseThrow(), userId);
+        return view(articles.findBySlug(slug).orElseThrow(), userId, true);
     }
 
     private ArticleRow ownedBy(long userId, String slug) {
@@ -169,19 +245,72 @@ class ArticleService {
     }
 
     private ArticleView view(ArticleRow row, Long viewerId) {
-        return views(List.of(row), viewerId).getFirst();
+        return view(row, viewerId, false);
     }
 
-    private List<ArticleView> views(List<ArticleRow> rows, Long viewerId) {
-        if (rows.isEmpty()) {
+    private ArticleView view(ArticleRow row, Long viewerId, boolean countsFresh) {
+        return views(List.of(row), viewerId, countsFresh, true).getFirst();
+    }
+
+    /**
+     * Assembles a page: authors from the profile cache, favorite counts merged in (fresh from the row
+     * when it was just read, else from their own cache entries), and the viewer's favorited and
+     * following flags for the whole page in one statement. Lists leave out the body.
+     */
+    private List<ArticleView> views(List<ArticleRow> page, Long viewerId, boolean countsFresh, boolean withBody) {
+        if (page.isEmpty()) {
             return List.of();
         }
-        List<Long> ids = rows.stream().map(ArticleRow::id).toList();
-        Map<Long, Profile> authors = profiles.of(rows.stream().map(ArticleRow::authorId).toList(), viewerId);
-        Set<Long> favorited = viewerId == null ? Set.of() : articles.favoritedAmong(viewerId, ids);
-        return rows.stream()
-                .map(row -> ArticleView.of(row, authors.get(row.authorId()), favorited.contains(row.id())))
-                .toList();
+        List<Long> ids = page.stream().map(ArticleRow::id).toList();
+        List<Long> authorIds = page.stream().map(ArticleRow::authorId).distinct().toList();
+        Map<Long, Integer> counts = countsFresh ? null : currentFavoriteCounts(ids);
+        Map<Long, Profiles.ProfileBase> authors = profiles.bases(authorIds);
+        ArticleRepository.ViewerState viewer = viewerId == null
+                ? ArticleRepository.ViewerState.ANONYMOUS
+                : articles.viewerState(viewerId, ids, authorIds);
+        List<ArticleView> views = new ArrayList<>();
+        for (ArticleRow row : page) {
+            int favorites = counts == null ? row.favoritesCount() : counts.getOrDefault(row.id(), row.favoritesCount());
+            ArticleRow shown = new ArticleRow(row.id(), row.slug(), row.title(), row.description(),
+                    withBody ? row.body() : null,
+                    row.authorId(), row.tagList(), favorites, row.createdAt(), row.updatedAt());
+            Profiles.ProfileBase author = authors.get(row.authorId());
+            views.add(ArticleView.of(shown, author.seenWith(viewer.followedAuthors().contains(row.authorId())),
+                    viewer.favorited().contains(row.id())));
+        }
+        return views;
+    }
+
+    private Map<Long, Integer> currentFavoriteCounts(List<Long> ids) {
+        Map<String, Integer> found = favoriteCounts.getAll(ids.stream().map(String::valueOf).toList(), missing -> {
+            Map<String, Integer> loaded = new HashMap<>();
+            articles.favoriteCounts(missing.stream().map(Long::valueOf).toList())
+                    .forEach((id, count) -> loaded.put(Long.toString(id), count));
+            return loaded;
+        });
+        Map<Long, Integer> counts = new HashMap<>();
+        found.forEach((id, count) -> counts.put(Long.valueOf(id), count));
+        return counts;
+    }
+
+    /** A renamed author's list pages are keyed by username: retire both names' pages. */
+    @TransactionalEventListener(fallbackExecution = true)
+    void on(ProfileChanged change) {
+        if (!change.previousUsername().equalsIgnoreCase(change.username())) {
+            caches.bumpListsAfterCommit(List.of(ArticleLists.author(change.previousUsername()),
+                    ArticleLists.author(change.username())));
+        }
+    }
+
+    private String authorName(long userId) {
+        return profiles.bases(List.of(userId)).get(userId).username();
+    }
+
+    private static List<String> changedTagFamilies(List<String> before, List<String> after) {
+        Set<String> changed = new LinkedHashSet<>(before);
+        changed.addAll(after);
+        changed.removeIf(tag -> before.contains(tag) && after.contains(tag));
+        return changed.stream().map(ArticleLists::tag).toList();
     }
 
     /** Trimmed, without blanks or duplicates, in the order given. */

@@ -1,6 +1,9 @@
 package io.conduitscale.tag;
 
+import io.conduitscale.platform.cache.CacheRegion;
+import io.conduitscale.platform.cache.Caches;
 import io.conduitscale.platform.db.SqlArrays;
+import tools.jackson.core.type.TypeReference;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -18,9 +21,11 @@ import org.springframework.transaction.annotation.Transactional;
 public class Tags {
 
     private final JdbcClient jdbc;
+    private final CacheRegion<List<String>> popular;
 
-    Tags(JdbcClient jdbc) {
+    Tags(JdbcClient jdbc, Caches caches) {
         this.jdbc = jdbc;
+        this.popular = caches.region("tags", new TypeReference<List<String>>() {}.getType());
     }
 
     /**
@@ -34,6 +39,7 @@ public class Tags {
         if (added.isEmpty() && removed.isEmpty()) {
             return;
         }
+        popular.evictAfterCommit("all");
         Set<String> involved = new TreeSet<>(added);
         involved.addAll(removed);
         jdbc.sql("SELECT id FROM tags WHERE name = ANY(:names) ORDER BY name FOR UPDATE")
@@ -56,11 +62,11 @@ public class Tags {
         }
     }
 
-    /** Every tag in use, most used first. */
+    /** Every tag in use, most used first (cached; evicted whenever a count changes). */
     @Transactional(readOnly = true)
     public List<String> popular() {
-        return jdbc.sql("SELECT name FROM tags WHERE article_count > 0 ORDER BY article_count DESC, name")
+        return popular.get("all", () -> jdbc.sql("SELECT name FROM tags WHERE article_count > 0 ORDER BY article_count DESC, name")
                 .query(String.class)
-                .list();
+                .list());
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -34,11 +35,13 @@ class UserService {
     private final UserRepository users;
     private final PasswordHasher passwords;
     private final TokenIssuer tokens;
+    private final ApplicationEventPublisher events;
 
-    UserService(UserRepository users, PasswordHasher passwords, TokenIssuer tokens) {
+    UserService(UserRepository users, PasswordHasher passwords, TokenIssuer tokens, ApplicationEventPublisher events) {
         this.users = users;
         this.passwords = passwords;
         this.tokens = tokens;
+        this.events = events;
     }
 
     UserView register(JsonNode body) {
@@ -113,6 +116,7 @@ class UserService {
         String hash = password == null ? current.passwordHash() : passwords.hash(password);
         try {
             User updated = users.update(new User(userId, username.trim(), email.trim(), hash, bio, image));
+            events.publishEvent(new ProfileChanged(userId, current.username(), updated.username()));
             return UserView.of(updated, token);
         } catch (DuplicateKeyException race) {
             throw conflict(race);

@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
+import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
 
 /**
  * The primary database: an explicitly configured HikariCP pool named {@code primary}, reporting
@@ -89,7 +90,9 @@ public class DataSourceConfig {
         private final HikariDataSource pool;
 
         PooledDataSource(HikariDataSource pool, DataSource counted) {
-            super(counted);
+            // a transaction takes a connection at its first statement, not at its start: a read served
+            // entirely from the cache never touches the pool
+            super(new LazyConnectionDataSourceProxy(counted));
             this.pool = pool;
         }
 

@@ -39,13 +39,21 @@ public class ProductionSettingsCheck implements ApplicationListener<ApplicationE
             if (requirement.apiOnly() && role != Role.API) {
                 continue;
             }
-            String value = environment.getProperty(requirement.property());
-            if (value == null || value.isBlank()) {
+            if (blank(environment.getProperty(requirement.property()))) {
                 missing.add(requirement.environmentVariable());
             }
+        }
+        // several instances without a shared cache would serve each other's stale entries
+        if (role == Role.API && blank(environment.getProperty("conduit.redis.url"))
+                && !"local".equalsIgnoreCase(environment.getProperty("conduit.cache", ""))) {
+            missing.add("CONDUIT_REDIS_URL (or CONDUIT_CACHE=local to run one instance without Redis)");
         }
         if (!missing.isEmpty()) {
             throw new MissingSettingsException(missing);
         }
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
     }
 }

@@ -27,7 +27,7 @@ class PoolExhaustionTest {
         List<Connection> held = new ArrayList<>();
         try {
             for (int i = 0; i < dataSource.pool().getMaximumPoolSize(); i++) {
-                held.add(dataSource.getConnection());
+                held.add(dataSource.pool().getConnection());
             }
             long started = System.nanoTime();
             ApiClient.Response response = api.get("/api/tags");

@@ -1,0 +1,90 @@
+package io.conduitscale.platform.cache;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.ObjectMapper;
+
+/** Builds the {@link Caches}: with Redis when {@code CONDUIT_REDIS_URL} is set, in-process otherwise. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties({CacheSettings.class, RedisSettings.class})
+class CacheConfig {
+
+    private static final Logger log = LoggerFactory.getLogger(CacheConfig.class);
+    /** Bump when the shape of a cached value changes, so two releases never read each other's entries. */
+    static final int FORMAT = 1;
+
+    @Bean
+    Caches caches(ObjectMapper json, CacheSettings settings, ObjectProvider<StringRedisTemplate> redis,
+                  ObjectProvider<RedisGuard> guard, JdbcClient jdbc, MeterRegistry registry) {
+        StringRedisTemplate template = redis.getIfAvailable();
+        if (template == null) {
+            log.info("No CONDUIT_REDIS_URL: caching in-process only, which is correct for a single instance");
+        }
+        return new Caches(json, settings, template, guard.getIfAvailable(), namespace(jdbc), registry);
+    }
+
+    /**
+     * Keys start with the database's identity and schema version: a Redis shared by several databases,
+     * or by two releases during a rolling deploy, never serves one of them the other's rows.
+     */
+    static String namespace(JdbcClient jdbc) {
+        String cluster;
+        try {
+            cluster = jdbc.sql("SELECT system_identifier::text FROM pg_control_system()").query(String.class).single();
+        } catch (RuntimeException notPermitted) {
+            // managed databases may refuse pg_control_system() to non-superusers; the server address serves
+            cluster = jdbc.sql("SELECT coalesce(host(inet_server_addr()), 'local') || '-' || coalesce(inet_server_port(), 0)")
+                    .query(String.class).single();
+        }
+        String database = jdbc.sql("SELECT current_database()").query(String.class).single();
+        String schema = jdbc.sql("SELECT coalesce(max(version), '0') FROM flyway_schema_history WHERE success")
+                .query(String.class).optional().orElse("0");
+        return "conduit:" + cluster + ":" + database + ":s" + schema + ":f" + FORMAT;
+    }
+
+    /** Subscribes to the invalidation channel and sends the heartbeat that proves it alive. */
+    @Bean
+    SmartLifecycle cacheInvalidationChannel(Caches caches, ObjectProvider<RedisMessageListenerContainer> container) {
+        return new SmartLifecycle() {
+            private ScheduledExecutorService heartbeat;
+
+            @Override
+            public void start() {
+                RedisMessageListenerContainer listeners = container.getIfAvailable();
+                if (listeners == null) {
+                    return;
+                }
+                listeners.addMessageListener((message, pattern) -> caches.onChannelMessage(Caches.decode(message.getBody())),
+                        new ChannelTopic(caches.channel()));
+                heartbeat = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("cache-heartbeat").factory());
+                heartbeat.scheduleWithFixedDelay(caches::heartbeat, 0, 1, TimeUnit.SECONDS);
+            }
+
+            @Override
+            public void stop() {
+                if (heartbeat != null) {
+                    heartbeat.shutdownNow();
+                    heartbeat = null;
+                }
+            }
+
+            @Override
+            public boolean isRunning() {
+                return heartbeat != null;
+            }
+        };
+    }
+}

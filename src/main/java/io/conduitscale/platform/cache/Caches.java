@@ -1,0 +1,513 @@
+package io.conduitscale.platform.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.conduitscale.platform.cache.RedisGuard.RedisUnavailableException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.DefaultRedisScript;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The two-level cache: a small Caffeine tier in each instance in front of Redis shared by all.
+ * <p>
+ * Correctness rules, each with its mechanism:
+ * <ul>
+ *   <li><b>Writers evict after commit, before responding</b>: {@link #evictAfterCommit} runs in the
+ *       transaction's afterCommit, on the request thread. It bumps the key's version and deletes it in
+ *       Redis, and publishes the key on the invalidation channel, in one Lua script.</li>
+ *   <li><b>A refill never overwrites a newer invalidation</b>: a reader notes the key's version before
+ *       it loads from the database, and stores the result only if the version is unchanged (Lua
+ *       compare-and-set). The in-process tier does the same with per-stripe eviction counters.</li>
+ *   <li><b>Every instance's own tier follows</b>: invalidations arrive over Redis pub/sub; the tier is
+ *       used only while that channel is demonstrably alive (a heartbeat every second) and the Redis
+ *       circuit is closed, is flushed whenever it comes back, and its entries live about a second.</li>
+ *   <li><b>Nothing stale survives an outage</b>: an invalidation that could not reach Redis marks the
+ *       namespace dirty; Redis is not read again until the namespace generation has been bumped, which
+ *       abandons every key written before.</li>
+ *   <li><b>One load per key per instance</b>: concurrent misses of one key wait for a single load.</li>
+ * </ul>
+ * Without Redis the in-process tier is the only one, correct for a single instance.
+ */
+public final class Caches {
+
+    private static final Logger log = LoggerFactory.getLogger(Caches.class);
+    private static final int STRIPES = 4096;
+    private static final long HEARTBEAT_SILENCE_NANOS = 2_500_000_000L;
+
+    /** KEYS: data1, version1, data2, version2...; ARGV: ttlMillis, expected1, value1, expected2, value2... */
+    private static final RedisScript<Long> STORE_IF_UNCHANGED = new DefaultRedisScript<>("""
+            local stored = 0
+            for i = 1, #KEYS, 2 do
+              local expected = ARGV[i + 1]
+              local current = redis.call('GET', KEYS[i + 1]) or '0'
+              if current == expected then
+                redis.call('SET', KEYS[i], ARGV[i + 2], 'PX', ARGV[1])
+                stored = stored + 1
+              end
+            end
+            return stored
+            """, Long.class);
+
+    /** KEYS: data1, version1, ...; ARGV: versionTtlMillis, channel, message. */
+    private static final RedisScript<Long> EVICT_AND_PUBLISH = new DefaultRedisScript<>("""
+            for i = 1, #KEYS, 2 do
+              redis.call('INCR', KEYS[i + 1])
+              redis.call('PEXPIRE', KEYS[i + 1], ARGV[1])
+              redis.call('DEL', KEYS[i])
+            end
+            return redis.call('PUBLISH', ARGV[2], ARGV[3])
+            """, Long.class);
+
+    private final ObjectMapper json;
+    private final CacheSettings settings;
+    private final StringRedisTemplate redis;
+    private final RedisGuard guard;
+    private final String namespace;
+    private final Cache<String, Object> local;
+    private final AtomicLongArray evictionStripes = new AtomicLongArray(STRIPES);
+    private final ConcurrentMap<String, CompletableFuture<Object>> inFlight = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, AtomicLong> localListGenerations = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Metrics> metrics = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
+    private final Counter refillsRejected;
+    private final Counter coalesced;
+    private final Counter loads;
+    private volatile long generation;
+    private volatile long lastChannelMessage = System.nanoTime() - HEARTBEAT_SILENCE_NANOS;
+    private volatile boolean localTierTrusted;
+    private volatile boolean namespaceDirty;
+
+    private record Metrics(Counter hits, Counter misses, Counter evictions) {}
+
+    Caches(ObjectMapper json, CacheSettings settings, StringRedisTemplate redis, RedisGuard guard, String namespace,
+           MeterRegistry registry) {
+        this.json = json;
+        this.settings = settings;
+        this.redis = redis;
+        this.guard = guard;
+        this.namespace = namespace;
+        this.registry = registry;
+        this.local = Caffeine.newBuilder()
+                .maximumSize(settings.localMaxEntries())
+                .expireAfterWrite(redis == null ? settings.localOnlyTtl() : settings.localTtl())
+                .recordStats()
+                .build();
+        this.refillsRejected = Counter.builder("conduit.cache.refills.rejected")
+                .description("loads not stored because the key was invalidated while loading").register(registry);
+        this.coalesced = Counter.builder("conduit.cache.loads.coalesced")
+                .description("misses that waited for another request's load of the same key").register(registry);
+        this.loads = Counter.builder("conduit.cache.loads")
+                .description("loads from the database after a miss in every tier").register(registry);
+        Gauge.builder("conduit.cache.loads.inflight", inFlight, Map::size)
+                .description("keys being loaded right now").register(registry);
+        Gauge.builder("conduit.cache.local.size", local, Cache::estimatedSize).register(registry);
+        Gauge.builder("conduit.cache.redis.enabled", () -> redis == null ? 0 : 1).register(registry);
+        if (guard != null) {
+            guard.onRecovery(this::recoverAfterOutage);
+            this.generation = readGeneration();
+        }
+    }
+
+    public <V> CacheRegion<V> region(String name, Type type) {
+        return new CacheRegion<>(this, name, json.getTypeFactory().constructType(type));
+    }
+
+    public boolean redisEnabled() {
+        return redis != null;
+    }
+
+    /** For health reporting: "up", "degraded" (configured but not usable now) or "off". */
+    public String redisStatus() {
+        if (redis == null) {
+            return "off";
+        }
+        return guard.closed() && !namespaceDirty ? "up" : "degraded";
+    }
+
+    public String circuitState() {
+        return guard == null ? "none" : guard.state();
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @SuppressWarnings("unchecked")
+    <V> Map<String, V> getAll(CacheRegion<V> region, Collection<String> ids, Function<Set<String>, Map<String, V>> loader) {
+        Metrics counters = metricsOf(region.name);
+        Map<String, V> result = new LinkedHashMap<>();
+        boolean useLocal = localTierUsable();
+        // eviction counters are read before any tier, so a value read before an eviction is never kept
+        Map<String, Long> stripesBefore = new HashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (String id : ids) {
+            String key = region.key(id);
+            stripesBefore.put(key, evictionStripes.get(stripe(key)));
+            Object cached = useLocal ? local.getIfPresent(key) : null;
+            if (cached != null) {
+                result.put(id, (V) cached);
+                counters.hits.increment();
+            } else {
+                missing.add(id);
+            }
+        }
+        if (missing.isEmpty()) {
+            return result;
+        }
+        if (redisReadable()) {
+            try {
+                List<String> keys = missing.stream().map(id -> redisKey(region.key(id))).toList();
+                List<String> values = guard.call(() -> redis.opsForValue().multiGet(keys));
+                List<String> stillMissing = new ArrayList<>();
+                for (int i = 0; i < missing.size(); i++) {
+                    String value = values == null ? null : values.get(i);
+                    if (value == null) {
+                        stillMissing.add(missing.get(i));
+                        continue;
+                    }
+                    V decoded = json.readValue(value, region.type);
+                    result.put(missing.get(i), decoded);
+                    counters.hits.increment();
+                    keepLocally(region.key(missing.get(i)), decoded, stripesBefore, useLocal);
+                }
+                missing = stillMissing;
+            } catch (RedisUnavailableException e) {
+                log.debug("cache read skipped Redis: {}", e.getMessage());
+            }
+        }
+        if (!missing.isEmpty()) {
+            counters.misses.increment(missing.size());
+            result.putAll(load(region, missing, loader, stripesBefore, useLocal));
+        }
+        return result;
+    }
+
+    /** Loads the misses, one load per key per instance: concurrent misses of a key wait for the first. */
+    @SuppressWarnings("unchecked")
+    private <V> Map<String, V> load(CacheRegion<V> region, List<String> ids, Function<Set<String>, Map<String, V>> loader,
+                                    Map<String, Long> stripesBefore, boolean useLocal) {
+        Map<String, CompletableFuture<Object>> mine = new LinkedHashMap<>();
+        Map<String, CompletableFuture<Object>> theirs = new LinkedHashMap<>();
+        for (String id : ids) {
+            CompletableFuture<Object> future = new CompletableFuture<>();
+            CompletableFuture<Object> existing = inFlight.putIfAbsent(region.key(id), future);
+            if (existing == null) {
+                mine.put(id, future);
+            } else {
+                theirs.put(id, existing);
+                coalesced.increment();
+            }
+        }
+        Map<String, V> result = new HashMap<>();
+        if (!mine.isEmpty()) {
+            try {
+                Map<String, String> versions = versionsBeforeLoad(region, mine.keySet());
+                loads.increment();
+                Map<String, V> loaded = loader.apply(new LinkedHashSet<>(mine.keySet()));
+                result.putAll(loaded);
+                store(region, loaded, versions, stripesBefore, useLocal);
+                mine.forEach((id, future) -> future.complete(loaded.get(id)));
+            } catch (RuntimeException | Error e) {
+                mine.values().forEach(future -> future.completeExceptionally(e));
+                throw e;
+            } finally {
+                mine.forEach((id, future) -> inFlight.remove(region.key(id), future));
+            }
+        }
+        theirs.forEach((id, future) -> {
+            Object value = future.join();
+            if (value != null) {
+                result.put(id, (V) value);
+            }
+        });
+        return result;
+    }
+
+    private Map<String, String> versionsBeforeLoad(CacheRegion<?> region, Set<String> ids) {
+        if (!redisReadable()) {
+            return null;
+        }
+        try {
+            List<String> versionKeys = ids.stream().map(id -> versionKey(redisKey(region.key(id)))).toList();
+            List<String> versions = guard.call(() -> redis.opsForValue().multiGet(versionKeys));
+            Map<String, String> byId = new HashMap<>();
+            int i = 0;
+            for (String id : ids) {
+                String version = versions == null ? null : versions.get(i++);
+                byId.put(id, version == null ? "0" : version);
+            }
+            return byId;
+        } catch (RedisUnavailableException e) {
+            return null;
+        }
+    }
+
+    private <V> void store(CacheRegion<V> region, Map<String, V> loaded, Map<String, String> versions,
+                           Map<String, Long> stripesBefore, boolean useLocal) {
+        for (Map.Entry<String, V> entry : loaded.entrySet()) {
+            keepLocally(region.key(entry.getKey()), entry.getValue(), stripesBefore, useLocal);
+        }
+        if (versions == null || loaded.isEmpty()) {
+            return;
+        }
+        List<String> keys = new ArrayList<>();
+        List<String> args = new ArrayList<>();
+        args.add(Long.toString(settings.redisTtl().toMillis()));
+        for (Map.Entry<String, V> entry : loaded.entrySet()) {
+            String key = redisKey(region.key(entry.getKey()));
+            keys.add(key);
+            keys.add(versionKey(key));
+            args.add(versions.get(entry.getKey()));
+            args.add(json.writeValueAsString(entry.getValue()));
+        }
+        try {
+            Long stored = guard.call(() -> redis.execute(STORE_IF_UNCHANGED, keys, args.toArray()));
+            long rejected = loaded.size() - (stored == null ? 0 : stored);
+            if (rejected > 0) {
+                refillsRejected.increment(rejected);
+            }
+        } catch (RedisUnavailableException e) {
+            log.debug("cache refill skipped Redis: {}", e.getMessage());
+        }
+    }
+
+    private void keepLocally(String key, Object value, Map<String, Long> stripesBefore, boolean useLocal) {
+        if (!useLocal) {
+            return;
+        }
+        Long before = stripesBefore.get(key);
+        if (before != null && before == evictionStripes.get(stripe(key))) {
+            local.put(key, value);
+        } else {
+            refillsRejected.increment();
+        }
+    }
+
+    // ---------------------------------------------------------------- list pages
+
+    /**
+     * The current generation of a family of list pages (e.g. {@code tag:java}). Page keys include it,
+     * so bumping it retires every page of the family at once, without scanning keys.
+     */
+    public String listGeneration(String family) {
+        if (redis == null) {
+            return Long.toString(localListGenerations.computeIfAbsent(family, f -> new AtomicLong()).get());
+        }
+        if (!redisReadable()) {
+            return null;
+        }
+        try {
+            String value = guard.call(() -> redis.opsForValue().get(redisKey("listgen:" + family)));
+            return value == null ? "0" : value;
+        } catch (RedisUnavailableException e) {
+            return null;
+        }
+    }
+
+    /** Retires every cached page of these families once the current transaction commits. */
+    public void bumpListsAfterCommit(Collection<String> families) {
+        if (families.isEmpty()) {
+            return;
+        }
+        afterCommit(() -> {
+            if (redis == null) {
+                families.forEach(f -> localListGenerations.computeIfAbsent(f, x -> new AtomicLong()).incrementAndGet());
+                return;
+            }
+            try {
+                guard.run(() -> families.forEach(f -> redis.opsForValue().increment(redisKey("listgen:" + f))));
+            } catch (RedisUnavailableException e) {
+                markDirty(e);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- invalidation
+
+    void evictAfterCommit(List<String> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        afterCommit(() -> evictNow(keys));
+    }
+
+    private void evictNow(List<String> keys) {
+        for (String key : keys) {
+            evictLocally(key);
+            metricsOf(key.substring(0, key.indexOf(':'))).evictions.increment();
+        }
+        if (redis == null) {
+            return;
+        }
+        List<String> redisKeys = new ArrayList<>();
+        for (String key : keys) {
+            String full = redisKey(key);
+            redisKeys.add(full);
+            redisKeys.add(versionKey(full));
+        }
+        String message = "i\n" + String.join("\n", keys);
+        try {
+            guard.call(() -> redis.execute(EVICT_AND_PUBLISH, redisKeys,
+                    Long.toString(settings.redisTtl().toMillis() * 2), channel(), message));
+        } catch (RedisUnavailableException e) {
+            markDirty(e);
+        }
+    }
+
+    private void evictLocally(String key) {
+        evictionStripes.incrementAndGet(stripe(key));
+        local.invalidate(key);
+    }
+
+    /** An invalidation was lost: stop reading Redis until the namespace generation moves on. */
+    private void markDirty(RuntimeException cause) {
+        if (!namespaceDirty) {
+            log.warn("an invalidation could not reach Redis ({}); Redis reads are suspended until the cache "
+                    + "namespace is renewed", cause.getMessage());
+        }
+        namespaceDirty = true;
+        flushLocal();
+    }
+
+    /** Messages from the invalidation channel (every instance, this one included). */
+    void onChannelMessage(String message) {
+        lastChannelMessage = System.nanoTime();
+        if (message.startsWith("i\n")) {
+            for (String key : message.substring(2).split("\n")) {
+                evictLocally(key);
+            }
+        } else if (message.startsWith("g")) {
+            generation = readGeneration();
+            flushLocal();
+        }
+    }
+
+    /** Every second: proves the channel alive to every instance (including this one), renews after outages. */
+    void heartbeat() {
+        if (redis == null) {
+            return;
+        }
+        try {
+            if (namespaceDirty) {
+                renewNamespace();
+            }
+            guard.call(() -> redis.convertAndSend(channel(), "h"));
+        } catch (RedisUnavailableException e) {
+            log.debug("cache heartbeat failed: {}", e.getMessage());
+        }
+    }
+
+    private void recoverAfterOutage() {
+        log.info("Redis is back; renewing the cache namespace so no entry from before the outage is served");
+        namespaceDirty = true;
+        flushLocal();
+    }
+
+    private void renewNamespace() {
+        Long next = guard.call(() -> redis.opsForValue().increment(namespace + ":generation"));
+        generation = next == null ? generation + 1 : next;
+        guard.call(() -> redis.convertAndSend(channel(), "g"));
+        namespaceDirty = false;
+        flushLocal();
+        log.info("cache namespace renewed: generation {}", generation);
+    }
+
+    private long readGeneration() {
+        try {
+            String value = guard.call(() -> redis.opsForValue().get(namespace + ":generation"));
+            return value == null ? 0 : Long.parseLong(value);
+        } catch (RedisUnavailableException e) {
+            namespaceDirty = true;
+            return generation;
+        }
+    }
+
+    public void flushLocal() {
+        for (int i = 0; i < STRIPES; i++) {
+            evictionStripes.incrementAndGet(i);
+        }
+        local.invalidateAll();
+    }
+
+    private boolean localTierUsable() {
+        if (redis == null) {
+            return true;
+        }
+        boolean usable = guard.closed() && !namespaceDirty
+                && System.nanoTime() - lastChannelMessage < HEARTBEAT_SILENCE_NANOS;
+        if (usable && !localTierTrusted) {
+            // the channel is (back) up: whatever the local tier holds may have missed invalidations
+            flushLocal();
+        }
+        localTierTrusted = usable;
+        return usable;
+    }
+
+    private boolean redisReadable() {
+        return redis != null && !namespaceDirty;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static void afterCommit(Runnable action) {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    action.run();
+                }
+            });
+        } else {
+            action.run();
+        }
+    }
+
+    String channel() {
+        return namespace + ":invalidations";
+    }
+
+    private String redisKey(String key) {
+        return namespace + ":" + generation + ":" + key;
+    }
+
+    private static String versionKey(String redisKey) {
+        return redisKey + "#v";
+    }
+
+    private static int stripe(String key) {
+        return Math.floorMod(key.hashCode(), STRIPES);
+    }
+
+    private Metrics metricsOf(String region) {
+        return metrics.computeIfAbsent(region, name -> new Metrics(
+                Counter.builder("conduit.cache.requests").tag("cache", name).tag("result", "hit").register(registry),
+                Counter.builder("conduit.cache.requests").tag("cache", name).tag("result", "miss").register(registry),
+                Counter.builder("conduit.cache.evictions").tag("cache", name).register(registry)));
+    }
+
+    static String decode(byte[] body) {
+        return new String(body, StandardCharsets.UTF_8);
+    }
+}
