@@ -1,0 +1,194 @@
+package io.conduitscale.platform.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.conduitscale.support.ApiClient;
+import io.conduitscale.support.RedisServerProcess;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The cache against a real redis-server of the test's own: a stampede on a cold key reaches the
+ * database once, and stopping Redis or freezing it mid-run costs speed, never answers, and leaves
+ * nothing stale behind once it is back.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RedisCacheTest {
+
+    static final RedisServerProcess REDIS = startRedis();
+
+    static RedisServerProcess startRedis() {
+        try {
+            return RedisServerProcess.start();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @DynamicPropertySource
+    static void redis(DynamicPropertyRegistry registry) {
+        registry.add("conduit.data-dir", () -> Path.of("target", "test-data", "redis-" + UUID.randomUUID()).toAbsolutePath().toString());
+        registry.add("conduit.redis.url", REDIS::url);
+    }
+
+    @AfterAll
+    static void stopRedis() throws InterruptedException {
+        REDIS.close();
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    MeterRegistry metrics;
+    @Autowired
+    Caches caches;
+
+    @Test
+    @Order(1)
+    void aStampedeOnAColdKeyReachesTheDatabaseOncePerKey() throws Exception {
+        ApiClient api = ApiClient.forPort(port);
+        String token = api.register(ApiClient.unique("stampede"));
+        String slug = api.createArticle(token, "Hot article " + UUID.randomUUID(), "hot");
+        awaitRedisInUse();
+        caches.flushLocal();
+
+        double statementsBefore = counter("conduit.db.statements");
+        double coalescedBefore = counter("conduit.cache.loads.coalesced");
+        int requests = 200;
+        CountDownLatch start = new CountDownLatch(1);
+        List<Integer> statuses = Collections.synchronizedList(new ArrayList<>());
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    statuses.add(api.get("/api/articles/" + slug).status());
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        }
+        double statements = counter("conduit.db.statements") - statementsBefore;
+        double coalesced = counter("conduit.cache.loads.coalesced") - coalescedBefore;
+        System.out.printf("stampede: %d requests, %.0f SQL statements, %.0f waited for another's load%n",
+                requests, statements, coalesced);
+
+        assertThat(statuses).hasSize(requests).containsOnly(200);
+        // the requests really overlapped: many found a load of their key already in flight
+        assertThat(coalesced).isGreaterThan(0);
+        // one statement per cached piece of a single article (slug, article, favorite count, author), once
+        assertThat(statements).isLessThanOrEqualTo(4);
+    }
+
+    @Test
+    @Order(2)
+    void redisStoppedCostsSpeedNotAnswersAndCachingResumes() throws Exception {
+        ApiClient api = ApiClient.forPort(port);
+        String token = api.register(ApiClient.unique("outage"));
+        String slug = api.createArticle(token, "Outage " + UUID.randomUUID(), "outage");
+        awaitRedisInUse();
+        api.get("/api/articles/" + slug);
+
+        REDIS.stop();
+        long worst = 0;
+        for (int i = 0; i < 50; i++) {
+            String body = "during the outage " + i;
+            assertThat(api.put("/api/articles/" + slug, "{\"article\":{\"body\":\"" + body + "\"}}", token).status()).isEqualTo(200);
+            long started = System.nanoTime();
+            ApiClient.Response read = api.get("/api/articles/" + slug);
+            worst = Math.max(worst, (System.nanoTime() - started) / 1_000_000);
+            assertThat(read.status()).isEqualTo(200);
+            assertThat(read.json().get("article").get("body").asString()).isEqualTo(body);
+        }
+        System.out.println("Redis stopped: slowest read " + worst + " ms");
+        assertThat(worst).isLessThan(1_500);
+        assertThat(api.get("/actuator/health/readiness").status()).isEqualTo(200);
+        assertThat(api.get("/actuator/health").json().get("components").get("cache").get("status").asString())
+                .isEqualTo("DEGRADED");
+
+        REDIS.startAgain();
+        awaitRedisInUse();
+        assertThat(api.get("/actuator/health").json().get("components").get("cache").get("status").asString()).isEqualTo("UP");
+        double hitsBefore = hits();
+        for (int i = 0; i < 5; i++) {
+            assertThat(api.get("/api/articles/" + slug).json().get("article").get("body").asString()).isEqualTo("during the outage 49");
+        }
+        assertThat(hits()).isGreaterThan(hitsBefore);
+    }
+
+    @Test
+    @Order(3)
+    void aFrozenRedisCostsBoundedLatencyAndLeavesNothingStale() throws Exception {
+        ApiClient api = ApiClient.forPort(port);
+        String token = api.register(ApiClient.unique("frozen"));
+        String slug = api.createArticle(token, "Frozen " + UUID.randomUUID(), "frozen");
+        awaitRedisInUse();
+        // cached in Redis before the freeze: this is the entry that must not come back
+        assertThat(api.get("/api/articles/" + slug).json().get("article").get("body").asString()).isEqualTo("b");
+        assertThat(api.get("/api/articles/" + slug).status()).isEqualTo(200);
+
+        REDIS.freeze();
+        long worst = 0;
+        try {
+            for (int i = 0; i < 30; i++) {
+                long started = System.nanoTime();
+                ApiClient.Response write = api.put("/api/articles/" + slug, "{\"article\":{\"body\":\"frozen " + i + "\"}}", token);
+                ApiClient.Response read = api.get("/api/articles/" + slug);
+                worst = Math.max(worst, (System.nanoTime() - started) / 1_000_000);
+                assertThat(write.status()).isEqualTo(200);
+                assertThat(read.json().get("article").get("body").asString()).isEqualTo("frozen " + i);
+            }
+        } finally {
+            REDIS.thaw();
+        }
+        System.out.println("Redis frozen: slowest write+read " + worst + " ms");
+        assertThat(worst).isLessThan(2_000);
+
+        awaitRedisInUse();
+        // the invalidations lost during the freeze must not let the pre-freeze entry back
+        for (int i = 0; i < 5; i++) {
+            assertThat(api.get("/api/articles/" + slug).json().get("article").get("body").asString()).isEqualTo("frozen 29");
+        }
+    }
+
+    private void awaitRedisInUse() throws InterruptedException {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if ("up".equals(caches.redisStatus())) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("cache did not get back to Redis: " + caches.redisStatus() + ", circuit " + caches.circuitState());
+    }
+
+    private double hits() {
+        return metrics.find("conduit.cache.requests").tag("result", "hit").counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    private double counter(String name) {
+        return metrics.find(name).counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+}
