@@ -1,6 +1,8 @@
 package io.conduitscale.user;
 
+import io.conduitscale.platform.ratelimit.ClientAddress;
 import io.conduitscale.platform.security.CurrentUser;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -14,9 +16,11 @@ import tools.jackson.databind.JsonNode;
 class UserController {
 
     private final UserService users;
+    private final ClientAddress clients;
 
-    UserController(UserService users) {
+    UserController(UserService users, ClientAddress clients) {
         this.users = users;
+        this.clients = clients;
     }
 
     @PostMapping("/api/users")
@@ -26,8 +30,8 @@ class UserController {
     }
 
     @PostMapping("/api/users/login")
-    UserView.Envelope login(@RequestBody JsonNode body) {
-        return new UserView.Envelope(users.login(body));
+    UserView.Envelope login(@RequestBody JsonNode body, HttpServletRequest request) {
+        return new UserView.Envelope(users.login(body, clients.of(request)));
     }
 
     @GetMapping("/api/user")

@@ -1,5 +1,6 @@
 package io.conduitscale.user;
 
+import io.conduitscale.platform.ratelimit.RateLimiter;
 import io.conduitscale.platform.security.PasswordHasher;
 import io.conduitscale.platform.security.TokenIssuer;
 import io.conduitscale.platform.web.ApiException;
@@ -36,12 +37,15 @@ class UserService {
     private final PasswordHasher passwords;
     private final TokenIssuer tokens;
     private final ApplicationEventPublisher events;
+    private final RateLimiter limits;
 
-    UserService(UserRepository users, PasswordHasher passwords, TokenIssuer tokens, ApplicationEventPublisher events) {
+    UserService(UserRepository users, PasswordHasher passwords, TokenIssuer tokens, ApplicationEventPublisher events,
+                RateLimiter limits) {
         this.users = users;
         this.passwords = passwords;
         this.tokens = tokens;
         this.events = events;
+        this.limits = limits;
     }
 
     UserView register(JsonNode body) {
@@ -66,12 +70,15 @@ class UserService {
         }
     }
 
-    UserView login(JsonNode body) {
+    UserView login(JsonNode body, String clientAddress) {
         JsonNode input = JsonInput.wrapped(body, "user");
         ApiException.Validation validation = new ApiException.Validation();
         String email = JsonInput.requiredText(input, "email", validation);
         String password = JsonInput.requiredText(input, "password", validation);
         validation.throwIfInvalid();
+        // before any hashing: throttled guesses cost the attacker a 429, not us a hash
+        limits.check(RateLimiter.Kind.LOGIN_CLIENT, clientAddress);
+        limits.check(RateLimiter.Kind.LOGIN_ACCOUNT, email.trim().toLowerCase(Locale.ROOT));
 
         User user = email.length() > MAX_EMAIL ? null : users.findByEmail(email.trim()).orElse(null);
         // an out-of-range password cannot be right; skip hashing it but answer the same way

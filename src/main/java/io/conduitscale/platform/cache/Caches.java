@@ -42,9 +42,12 @@ import tools.jackson.databind.ObjectMapper;
  *   <li><b>A refill never overwrites a newer invalidation</b>: a reader notes the key's version before
  *       it loads from the database, and stores the result only if the version is unchanged (Lua
  *       compare-and-set). The in-process tier does the same with per-stripe eviction counters.</li>
- *   <li><b>Every instance's own tier follows</b>: invalidations arrive over Redis pub/sub; the tier is
- *       used only while that channel is demonstrably alive (a heartbeat every second) and the Redis
- *       circuit is closed, is flushed whenever it comes back, and its entries live about a second.</li>
+ *   <li><b>Every instance's own tier follows</b>: invalidations arrive over Redis pub/sub, numbered by
+ *       a sequence in Redis. A read uses the local tier only when this instance has applied every
+ *       invalidation up to Redis's current number (so a write acknowledged by another instance is
+ *       never read stale here), while the channel is demonstrably alive (a heartbeat every second)
+ *       and the Redis circuit is closed. A gap in the numbers, or the channel coming back, flushes
+ *       the tier; its entries live about a second in any case.</li>
  *   <li><b>Nothing stale survives an outage</b>: an invalidation that could not reach Redis marks the
  *       namespace dirty; Redis is not read again until the namespace generation has been bumped, which
  *       abandons every key written before.</li>
@@ -72,14 +75,19 @@ public final class Caches {
             return stored
             """, Long.class);
 
-    /** KEYS: data1, version1, ...; ARGV: versionTtlMillis, channel, message. */
+    /**
+     * KEYS: sequence, data1, version1, ...; ARGV: versionTtlMillis, channel, message. Bumps every key's
+     * version, deletes it, takes the next invalidation sequence number and publishes it with the keys.
+     */
     private static final RedisScript<Long> EVICT_AND_PUBLISH = new DefaultRedisScript<>("""
-            for i = 1, #KEYS, 2 do
+            for i = 2, #KEYS, 2 do
               redis.call('INCR', KEYS[i + 1])
               redis.call('PEXPIRE', KEYS[i + 1], ARGV[1])
               redis.call('DEL', KEYS[i])
             end
-            return redis.call('PUBLISH', ARGV[2], ARGV[3])
+            local sequence = redis.call('INCR', KEYS[1])
+            redis.call('PUBLISH', ARGV[2], 'i\\n' .. sequence .. '\\n' .. ARGV[3])
+            return sequence
             """, Long.class);
 
     private final ObjectMapper json;
@@ -100,6 +108,10 @@ public final class Caches {
     private volatile long lastChannelMessage = System.nanoTime() - HEARTBEAT_SILENCE_NANOS;
     private volatile boolean localTierTrusted;
     private volatile boolean namespaceDirty;
+    /** The last invalidation sequence number this instance has applied to its own tier. */
+    private final AtomicLong appliedSequence = new AtomicLong();
+    /** Since when Redis has been ahead of {@link #appliedSequence}, or 0. */
+    private volatile long behindSince;
 
     private record Metrics(Counter hits, Counter misses, Counter evictions) {}
 
@@ -129,6 +141,11 @@ public final class Caches {
         if (guard != null) {
             guard.onRecovery(this::recoverAfterOutage);
             this.generation = readGeneration();
+            try {
+                appliedSequence.set(currentSequence());
+            } catch (RedisUnavailableException e) {
+                namespaceDirty = true;
+            }
         }
     }
 
@@ -146,6 +163,11 @@ public final class Caches {
             return "off";
         }
         return guard.closed() && !namespaceDirty ? "up" : "degraded";
+    }
+
+    /** True while invalidations published to Redis have not all been applied here yet. */
+    public boolean invalidationsInTransit() {
+        return redis != null && !caughtUpWithInvalidations();
     }
 
     public String circuitState() {
@@ -204,14 +226,24 @@ public final class Caches {
         return result;
     }
 
-    /** Loads the misses, one load per key per instance: concurrent misses of a key wait for the first. */
+    /**
+     * Loads the misses, one load per key per instance: concurrent misses of a key wait for the first.
+     * Joining is safe only when this instance has applied every invalidation so far ({@code caughtUp}):
+     * an invalidation removes the key's load from the in-flight map, so a load that might predate a
+     * write is never joined by a request that comes after it. Otherwise the load is private.
+     */
     @SuppressWarnings("unchecked")
     private <V> Map<String, V> load(CacheRegion<V> region, List<String> ids, Function<Set<String>, Map<String, V>> loader,
-                                    Map<String, Long> stripesBefore, boolean useLocal) {
+                                    Map<String, Long> stripesBefore, boolean caughtUp) {
+        boolean useLocal = caughtUp;
         Map<String, CompletableFuture<Object>> mine = new LinkedHashMap<>();
         Map<String, CompletableFuture<Object>> theirs = new LinkedHashMap<>();
         for (String id : ids) {
             CompletableFuture<Object> future = new CompletableFuture<>();
+            if (!caughtUp) {
+                mine.put(id, future);
+                continue;
+            }
             CompletableFuture<Object> existing = inFlight.putIfAbsent(region.key(id), future);
             if (existing == null) {
                 mine.put(id, future);
@@ -367,7 +399,8 @@ public final class Caches {
             redisKeys.add(full);
             redisKeys.add(versionKey(full));
         }
-        String message = "i\n" + String.join("\n", keys);
+        redisKeys.addFirst(sequenceKey());
+        String message = String.join("\n", keys);
         try {
             guard.call(() -> redis.execute(EVICT_AND_PUBLISH, redisKeys,
                     Long.toString(settings.redisTtl().toMillis() * 2), channel(), message));
@@ -379,6 +412,8 @@ public final class Caches {
     private void evictLocally(String key) {
         evictionStripes.incrementAndGet(stripe(key));
         local.invalidate(key);
+        // a load already running may have read the old row: later readers must not join it
+        inFlight.remove(key);
     }
 
     /** An invalidation was lost: stop reading Redis until the namespace generation moves on. */
@@ -395,9 +430,16 @@ public final class Caches {
     void onChannelMessage(String message) {
         lastChannelMessage = System.nanoTime();
         if (message.startsWith("i\n")) {
-            for (String key : message.substring(2).split("\n")) {
-                evictLocally(key);
+            String[] lines = message.split("\n");
+            for (int i = 2; i < lines.length; i++) {
+                evictLocally(lines[i]);
             }
+            long sequence = Long.parseLong(lines[1]);
+            if (sequence > appliedSequence.get() + 1) {
+                // sequence numbers are contiguous: a gap means messages were lost while the channel reconnected
+                flushLocal();
+            }
+            appliedSequence.accumulateAndGet(sequence, Math::max);
         } else if (message.startsWith("g")) {
             generation = readGeneration();
             flushLocal();
@@ -451,18 +493,57 @@ public final class Caches {
         local.invalidateAll();
     }
 
+    /**
+     * Whether this instance's own tier may answer. With Redis, pub/sub delivers invalidations
+     * asynchronously, so a read that follows a write on another instance could arrive before the
+     * invalidation does. Each read therefore compares Redis's invalidation sequence number (one small
+     * GET) with the last one applied here, and skips the local tier while invalidations are in transit.
+     */
     private boolean localTierUsable() {
         if (redis == null) {
             return true;
         }
         boolean usable = guard.closed() && !namespaceDirty
-                && System.nanoTime() - lastChannelMessage < HEARTBEAT_SILENCE_NANOS;
+                && System.nanoTime() - lastChannelMessage < HEARTBEAT_SILENCE_NANOS
+                && caughtUpWithInvalidations();
         if (usable && !localTierTrusted) {
             // the channel is (back) up: whatever the local tier holds may have missed invalidations
             flushLocal();
         }
         localTierTrusted = usable;
         return usable;
+    }
+
+    private boolean caughtUpWithInvalidations() {
+        long current;
+        try {
+            current = currentSequence();
+        } catch (RedisUnavailableException e) {
+            return false;
+        }
+        if (current <= appliedSequence.get()) {
+            behindSince = 0;
+            return true;
+        }
+        long now = System.nanoTime();
+        if (behindSince == 0) {
+            behindSince = now;
+        } else if (now - behindSince > settings.localTtl().toNanos()) {
+            // a message was lost (pub/sub is at-most-once): everything held locally may be stale
+            flushLocal();
+            appliedSequence.accumulateAndGet(current, Math::max);
+            behindSince = 0;
+        }
+        return false;
+    }
+
+    private long currentSequence() {
+        String value = guard.call(() -> redis.opsForValue().get(sequenceKey()));
+        return value == null ? 0 : Long.parseLong(value);
+    }
+
+    private String sequenceKey() {
+        return namespace + ":invalidation-sequence";
     }
 
     private boolean redisReadable() {

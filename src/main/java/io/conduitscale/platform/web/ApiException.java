@@ -40,6 +40,11 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, field, message);
     }
 
+    /** For 429 and 503: how long the client should wait before retrying. */
+    public long retryAfterSeconds() {
+        return 1;
+    }
+
     public HttpStatus status() {
         return status;
     }

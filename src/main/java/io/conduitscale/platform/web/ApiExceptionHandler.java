@@ -39,7 +39,7 @@ public class ApiExceptionHandler {
     ResponseEntity<ErrorBody> api(ApiException e) {
         ResponseEntity.BodyBuilder response = ResponseEntity.status(e.status());
         if (e.status() == HttpStatus.SERVICE_UNAVAILABLE || e.status() == HttpStatus.TOO_MANY_REQUESTS) {
-            response.header(HttpHeaders.RETRY_AFTER, "1");
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
         }
         return response.body(new ErrorBody(e.errors()));
     }
