@@ -13,10 +13,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                        net behind pub/sub invalidation
  * @param localOnlyTtl    the same without Redis, where every invalidation is in-process and synchronous
  * @param localMaxEntries size bound of the in-process tier
+ * @param enabled         false turns caching off altogether (every read goes to the database): for
+ *                        measuring what the cache buys, and for ruling it out when debugging
  */
 @ConfigurationProperties("conduit.cache")
 public record CacheSettings(
         @DefaultValue("10m") Duration redisTtl,
         @DefaultValue("1s") Duration localTtl,
         @DefaultValue("5m") Duration localOnlyTtl,
-        @DefaultValue("20000") long localMaxEntries) {}
+        @DefaultValue("20000") long localMaxEntries,
+        @DefaultValue("true") boolean enabled) {}

@@ -157,6 +157,11 @@ public final class Caches {
         return redis != null;
     }
 
+    /** The prefix of every key this application writes to Redis: database identity and schema version. */
+    public String namespace() {
+        return namespace;
+    }
+
     /** For health reporting: "up", "degraded" (configured but not usable now) or "off". */
     public String redisStatus() {
         if (redis == null) {
@@ -178,6 +183,9 @@ public final class Caches {
 
     @SuppressWarnings("unchecked")
     <V> Map<String, V> getAll(CacheRegion<V> region, Collection<String> ids, Function<Set<String>, Map<String, V>> loader) {
+        if (!settings.enabled()) {
+            return ids.isEmpty() ? Map.of() : loader.apply(new LinkedHashSet<>(ids));
+        }
         Metrics counters = metricsOf(region.name);
         Map<String, V> result = new LinkedHashMap<>();
         boolean useLocal = localTierUsable();
@@ -344,6 +352,9 @@ public final class Caches {
      * so bumping it retires every page of the family at once, without scanning keys.
      */
     public String listGeneration(String family) {
+        if (!settings.enabled()) {
+            return null;
+        }
         if (redis == null) {
             return Long.toString(localListGenerations.computeIfAbsent(family, f -> new AtomicLong()).get());
         }

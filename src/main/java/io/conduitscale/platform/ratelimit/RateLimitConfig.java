@@ -1,5 +1,6 @@
 package io.conduitscale.platform.ratelimit;
 
+import io.conduitscale.platform.cache.Caches;
 import io.conduitscale.platform.cache.RedisGuard;
 import io.conduitscale.platform.cache.RedisSettings;
 import io.conduitscale.platform.security.CurrentUser;
@@ -44,7 +45,7 @@ class RateLimitConfig implements WebMvcConfigurer {
 
     @Bean(destroyMethod = "")
     RateLimiter rateLimiter(RateLimitSettings settings, RedisSettings redis, ObjectProvider<RedisGuard> guard,
-                            MeterRegistry registry) {
+                            Caches caches, MeterRegistry registry) {
         Supplier<ProxyManager<String>> shared = null;
         if (redis.configured()) {
             RedisClient client = RedisClient.create(RedisURI.create(redis.url()));
@@ -62,7 +63,8 @@ class RateLimitConfig implements WebMvcConfigurer {
                         .build();
             });
         }
-        return new RateLimiter(settings, shared, guard.getIfAvailable(), "conduit:ratelimit:", registry);
+        // buckets are namespaced like cache keys: user 42 of one database is not user 42 of another
+        return new RateLimiter(settings, shared, guard.getIfAvailable(), caches.namespace() + ":ratelimit:", registry);
     }
 
     @Bean
