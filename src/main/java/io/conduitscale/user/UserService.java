@@ -2,6 +2,7 @@ package io.conduitscale.user;
 
 import io.conduitscale.platform.security.PasswordHasher;
 import io.conduitscale.platform.security.TokenIssuer;
+import io.conduitscale.platform.security.TokenVersions;
 import io.conduitscale.platform.web.ApiException;
 import io.conduitscale.platform.web.JsonInput;
 import io.conduitscale.platform.web.JsonInput.Field;
@@ -34,11 +35,13 @@ class UserService {
     private final UserRepository users;
     private final PasswordHasher passwords;
     private final TokenIssuer tokens;
+    private final TokenVersions tokenVersions;
 
-    UserService(UserRepository users, PasswordHasher passwords, TokenIssuer tokens) {
+    UserService(UserRepository users, PasswordHasher passwords, TokenIssuer tokens, TokenVersions tokenVersions) {
         this.users = users;
         this.passwords = passwords;
         this.tokens = tokens;
+        this.tokenVersions = tokenVersions;
     }
 
     UserView register(JsonNode body) {
@@ -56,7 +59,7 @@ class UserService {
         String hash = passwords.hash(password);
         try {
             User user = users.insert(username.trim(), email.trim(), hash);
-            return UserView.of(user, tokens.issue(user.id(), user.username()));
+            return UserView.of(user, tokens.issue(user.id(), user.username(), user.tokenVersion()));
         } catch (DuplicateKeyException race) {
             // a concurrent registration won between our check and our insert
             throw conflict(race);
@@ -73,11 +76,13 @@ class UserService {
         User user = email.length() > MAX_EMAIL ? null : users.findByEmail(email.trim()).orElse(null);
         // an out-of-range password cannot be right; skip hashing it but answer the same way
         boolean plausible = password.length() >= PasswordHasher.MIN_LENGTH && password.length() <= PasswordHasher.MAX_LENGTH;
-        boolean matches = plausible && passwords.matches(password, user == null ? null : user.passwordHash());
+        // no account, or one without a password (provisioned for an external identity): the decoy hash,
+        // so the answer and its timing are the same as for a wrong password
+        boolean matches = plausible && passwords.matches(password, user == null || !user.hasPassword() ? null : user.passwordHash());
         if (!matches) {
             throw new ApiException(HttpStatus.UNAUTHORIZED, "credentials", "invalid");
         }
-        return UserView.of(user, tokens.issue(user.id(), user.username()));
+        return UserView.of(user, tokens.issue(user.id(), user.username(), user.tokenVersion()));
     }
 
     @Transactional(readOnly = true)
@@ -111,12 +116,28 @@ class UserService {
 
         rejectTaken(username, email, userId);
         String hash = password == null ? current.passwordHash() : passwords.hash(password);
+        boolean passwordChanged = password != null;
+        User updated;
         try {
-            User updated = users.update(new User(userId, username.trim(), email.trim(), hash, bio, image));
-            return UserView.of(updated, token);
+            // a new password revokes every token issued so far, including the one this request came with
+            updated = users.update(new User(userId, username.trim(), email.trim(), hash, bio, image, current.tokenVersion()),
+                    passwordChanged);
         } catch (DuplicateKeyException race) {
             throw conflict(race);
         }
+        if (!passwordChanged) {
+            return UserView.of(updated, token);
+        }
+        tokenVersions.evict(userId);
+        return UserView.of(updated, tokens.issue(updated.id(), updated.username(), updated.tokenVersion()));
+    }
+
+    /** "Log out everywhere": every token issued for this user so far stops working. */
+    void revokeAllTokens(long userId) {
+        if (users.bumpTokenVersion(userId).isEmpty()) {
+            throw new ApiException(HttpStatus.UNAUTHORIZED, "token", "is invalid");
+        }
+        tokenVersions.evict(userId);
     }
 
     private User find(long userId) {

@@ -29,7 +29,11 @@ public class TokenIssuer {
         this.clock = clock;
     }
 
-    public String issue(long userId, String username) {
+    /**
+     * @param tokenVersion the user's current token version: the token is valid until the version is
+     *                     bumped (password change, log out everywhere) or it expires
+     */
+    public String issue(long userId, String username, int tokenVersion) {
         Instant now = clock.instant();
         JwtClaimsSet claims = JwtClaimsSet.builder()
                 .issuer(properties.issuer())
@@ -38,6 +42,7 @@ public class TokenIssuer {
                 .expiresAt(now.plus(properties.ttl()))
                 // informational only: authorization always uses sub
                 .claim("preferred_username", username)
+                .claim(TokenAuthentication.TOKEN_VERSION_CLAIM, tokenVersion)
                 .build();
         JwsHeader header = JwsHeader.with(SignatureAlgorithm.ES256).keyId(keys.signingKey().getKeyID()).build();
         return encoder.encode(JwtEncoderParameters.from(header, claims)).getTokenValue();
