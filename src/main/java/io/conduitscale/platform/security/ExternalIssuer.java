@@ -191,8 +191,7 @@ final class ExternalIssuer implements Closeable {
         // iss exactly, exp/nbf with 60 s of clock skew
         validators.add(JwtValidators.createDefaultWithIssuer(config.issuer()));
         validators.add(check(jwt -> jwt.getClaims().get(JwtClaimNames.EXP) != null, "exp is required"));
-        validators.add(check(jwt -> jwt.getSubject() != null && !jwt.getSubject().isBlank()
-                && jwt.getSubject().length() <= MAX_SUBJECT_LENGTH, "sub is required"));
+        validators.add(check(jwt -> storableSubject(jwt.getSubject()), "sub must be 1-255 characters of well-formed text"));
         if (config.checksClientId()) {
             // Cognito access tokens have no aud; they name the app client in client_id
             validators.add(check(jwt -> config.clientId().equals(jwt.getClaims().get("client_id")), "client_id does not match"));
@@ -207,6 +206,25 @@ final class ExternalIssuer implements Closeable {
             }, "token_use must be access"));
         }
         return new DelegatingOAuth2TokenValidator<>(validators);
+    }
+
+    /** The subject is a database key: no control characters (NUL), no unpaired surrogates, bounded length. */
+    static boolean storableSubject(String subject) {
+        if (subject == null || subject.isBlank() || subject.length() > MAX_SUBJECT_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < subject.length(); i++) {
+            char c = subject.charAt(i);
+            if (Character.isISOControl(c)) {
+                return false;
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < subject.length() && Character.isLowSurrogate(subject.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static OAuth2TokenValidator<Jwt> check(java.util.function.Predicate<Jwt> test, String failure) {
