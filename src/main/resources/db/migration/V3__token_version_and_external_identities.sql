@@ -1,7 +1,7 @@
 -- Revocation and identity federation (docs/security.md).
 --
 -- users.token_version: every token the built-in issuer signs carries the version current at
--- issue time; bumping it (password change, "log out everywhere") invalidates every earlier token.
+-- issue time; bumping it (password change, "log out everywhere") invalidates earlier tokens.
 -- ADD COLUMN with a constant default is a catalog-only change (PostgreSQL 11+): no table rewrite.
 --
 -- external_identities: the ONLY way a token from an external OIDC issuer maps to a local user,
@@ -12,6 +12,9 @@
 SET lock_timeout = '5s';
 
 ALTER TABLE users ADD COLUMN token_version integer NOT NULL DEFAULT 0;
+-- The jti of the token that made the latest password change: that one session stays valid (it proved
+-- the change), every other earlier token is revoked. "Log out everywhere" clears it.
+ALTER TABLE users ADD COLUMN token_kept_id text;
 
 CREATE TABLE external_identities (
     issuer     text NOT NULL,

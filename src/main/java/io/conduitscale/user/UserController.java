@@ -47,6 +47,6 @@ class UserController {
 
     @PutMapping("/api/user")
     UserView.Envelope update(@RequestBody JsonNode body) {
-        return new UserView.Envelope(users.update(CurrentUser.requireId(), CurrentUser.requireToken(), body));
+        return new UserView.Envelope(users.update(CurrentUser.requireId(), CurrentUser.requireToken(), CurrentUser.tokenId().orElse(null), body));
     }
 }

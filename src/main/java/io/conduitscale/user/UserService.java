@@ -90,7 +90,8 @@ class UserService {
         return UserView.of(find(userId), token);
     }
 
-    UserView update(long userId, String token, JsonNode body) {
+    /** @param tokenId the {@code jti} of the caller's token: after a password change, the one earlier token kept valid */
+    UserView update(long userId, String token, String tokenId, JsonNode body) {
         JsonNode input = JsonInput.wrapped(body, "user");
         User current = find(userId);
         ApiException.Validation validation = new ApiException.Validation();
@@ -119,9 +120,10 @@ class UserService {
         boolean passwordChanged = password != null;
         User updated;
         try {
-            // a new password revokes every token issued so far, including the one this request came with
+            // a new password revokes every token issued so far except the one this request came with
+            // (the session that made the change); the response carries a fresh token of the new version
             updated = users.update(new User(userId, username.trim(), email.trim(), hash, bio, image, current.tokenVersion()),
-                    passwordChanged);
+                    passwordChanged, tokenId);
         } catch (DuplicateKeyException race) {
             throw conflict(race);
         }

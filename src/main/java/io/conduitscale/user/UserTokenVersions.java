@@ -1,7 +1,8 @@
 package io.conduitscale.user;
 
+import io.conduitscale.platform.security.TokenState;
 import io.conduitscale.platform.security.TokenVersionSource;
-import java.util.OptionalInt;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /** Gives the platform's revocation check (TokenVersions) read access to users.token_version. */
@@ -15,7 +16,7 @@ class UserTokenVersions implements TokenVersionSource {
     }
 
     @Override
-    public OptionalInt currentVersion(long userId) {
-        return users.tokenVersion(userId);
+    public Optional<TokenState> currentState(long userId) {
+        return users.tokenState(userId);
     }
 }

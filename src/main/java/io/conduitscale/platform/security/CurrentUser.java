@@ -31,6 +31,11 @@ public final class CurrentUser {
         return token().orElseThrow(CurrentUser::missing).getToken().getTokenValue();
     }
 
+    /** The {@code jti} of the caller's token, if it has one (built-in tokens do). */
+    public static Optional<String> tokenId() {
+        return token().map(jwt -> jwt.getToken().getId());
+    }
+
     /** Only reachable if an endpoint needing a user is missing from SecurityConfig: still a 401, not a 500. */
     private static ApiException missing() {
         return new ApiException(HttpStatus.UNAUTHORIZED, "token", "is missing");

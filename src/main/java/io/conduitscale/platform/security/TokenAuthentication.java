@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
@@ -33,7 +33,8 @@ import org.springframework.stereotype.Component;
  * {@link CurrentUser#id()} means the same thing whoever issued the token:
  * <ul>
  *   <li>built-in tokens: {@code sub} is the user id; the token's {@value #TOKEN_VERSION_CLAIM} must equal
- *       the user's current version (revocation) and the user must still exist;</li>
+ *       the user's current version, or the token must be the one that made the latest password change
+ *       (revocation, {@link TokenState}), and the user must still exist;</li>
  *   <li>external tokens: (iss, sub) is looked up in, or provisioned into, the identity links
  *       ({@link ExternalIdentityLinker}); the linked user must still exist.</li>
  * </ul>
@@ -80,11 +81,11 @@ public class TokenAuthentication implements Closeable {
 
     private AbstractAuthenticationToken builtIn(Jwt jwt) {
         long userId = Long.parseLong(jwt.getSubject()); // the decoder checked it is 1-18 digits
-        OptionalInt current = versions.current(userId);
+        Optional<TokenState> current = versions.current(userId);
         if (current.isEmpty()) {
             throw new InvalidBearerTokenException("the token's user no longer exists");
         }
-        if (tokenVersion(jwt) != current.getAsInt()) {
+        if (!current.get().accepts(tokenVersion(jwt), jwt.getId())) {
             throw new InvalidBearerTokenException("the token has been revoked");
         }
         return new JwtAuthenticationToken(jwt, List.of(), Long.toString(userId));

@@ -38,6 +38,8 @@ public class TokenIssuer {
         JwtClaimsSet claims = JwtClaimsSet.builder()
                 .issuer(properties.issuer())
                 .subject(Long.toString(userId))
+                // a token id, so that a password change can keep exactly the session that made it
+                .id(java.util.UUID.randomUUID().toString())
                 .issuedAt(now)
                 .expiresAt(now.plus(properties.ttl()))
                 // informational only: authorization always uses sub

@@ -1,6 +1,6 @@
 package io.conduitscale.platform.security;
 
-import java.util.OptionalInt;
+import java.util.Optional;
 
 /**
  * Where a user's current token version is stored. Implemented by the module that owns the users
@@ -8,6 +8,6 @@ import java.util.OptionalInt;
  */
 public interface TokenVersionSource {
 
-    /** The user's current token version, or empty if no such user exists (any more). */
-    OptionalInt currentVersion(long userId);
+    /** The user's current token state, or empty if no such user exists (any more). */
+    Optional<TokenState> currentState(long userId);
 }

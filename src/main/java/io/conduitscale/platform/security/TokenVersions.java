@@ -5,12 +5,12 @@ import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.time.Duration;
-import java.util.OptionalInt;
+import java.util.Optional;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * The revocation check's cache: user id to current token version (or "no such user").
+ * The revocation check's cache: user id to current token state (or "no such user").
  * <p>
  * Every authenticated request asks it, so it must be cheap: versions are cached in-process for
  * {@code conduit.security.token-version-cache-ttl} (default 10 s). A bump on this instance calls
@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class TokenVersions {
 
-    private final LoadingCache<Long, OptionalInt> versions;
+    private final LoadingCache<Long, Optional<TokenState>> versions;
 
     TokenVersions(TokenVersionSource source, MeterRegistry meters,
                   @Value("${conduit.security.token-version-cache-ttl:10s}") Duration ttl) {
@@ -29,12 +29,12 @@ public class TokenVersions {
                 .expireAfterWrite(ttl)
                 .maximumSize(200_000)
                 .recordStats()
-                .build(source::currentVersion);
+                .build(source::currentState);
         CaffeineCacheMetrics.monitor(meters, versions, "token_versions");
     }
 
-    /** The user's current token version; empty if the user no longer exists. */
-    public OptionalInt current(long userId) {
+    /** The user's current token state; empty if the user no longer exists. */
+    public Optional<TokenState> current(long userId) {
         return versions.get(userId);
     }
 
