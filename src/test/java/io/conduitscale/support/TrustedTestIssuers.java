@@ -18,6 +18,9 @@ public class TrustedTestIssuers implements ApplicationContextInitializer<Configu
         context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("trusted-test-issuers", Map.of(
                 "conduit.oidc.issuers", TestIdentityProvider.issuersSetting(),
                 "conduit.oidc.jwks-refetch-min-interval", "1s",
+                // long enough that a cache expiry never adds a statement mid-test (QueryBudgetTest); revocations
+                // are tested through the eviction on bump, which is what makes them immediate
+                "conduit.security.token-version-cache-ttl", "5m",
                 "conduit.cors.allowed-origins", ALLOWED_ORIGIN)));
     }
 }
