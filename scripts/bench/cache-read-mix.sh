@@ -62,8 +62,9 @@ run() {
   for i in $(seq 1 20); do
     curl -fs -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$PORT/api/users" \
       -d "{\"user\":{\"username\":\"reader$label$i\",\"email\":\"reader$label$i@example.com\",\"password\":\"password123\"}}" \
-      | sed -E 's/.*"token":"([^"]+)".*/\1/' >>"$WORK/tokens.txt"
+      | grep -o '"token":"[^"]*"' | cut -d'"' -f4 >>"$WORK/tokens.txt" || true
   done
+  [ -s "$WORK/tokens.txt" ] || { echo "no reader could register"; exit 1; }
   local env=(SLUGS="$WORK/slugs.txt" TAGS="$WORK/tags.txt" USERS="$WORK/users.txt" TOKENS="$WORK/tokens.txt")
   env "${env[@]}" wrk -t2 -c"$CONNECTIONS" -d20s -s "$ROOT/scripts/bench/zipf-read-mix.lua" "http://127.0.0.1:$PORT" >/dev/null
   local hits0 misses0

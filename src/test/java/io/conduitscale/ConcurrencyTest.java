@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
 
 /** Races that real traffic produces, released together by a latch, must end consistently and never in a 500. */
 @IntegrationTest
@@ -74,6 +75,35 @@ class ConcurrencyTest {
         // half of them unfavorite concurrently, twice each
         race(i -> api.delete("/api/articles/" + slug + "/favorite", fans.get(i % (RACERS / 2))).status());
         assertThat(api.get("/api/articles/" + slug).json().get("article").get("favoritesCount").asInt()).isEqualTo(RACERS / 2);
+    }
+
+    @Test
+    void interleavedFollowUnfollowAndFavoriteUnfavoriteOfOnePairEndConsistent() throws Exception {
+        ApiClient api = ApiClient.forPort(port);
+        String author = ApiClient.unique("flip");
+        String authorToken = api.register(author);
+        String slug = api.createArticle(authorToken, "Flip " + author);
+        String fan = api.register(ApiClient.unique("flipper"));
+        // the same pair, toggled both ways by 16 concurrent requests each
+        List<Integer> statuses = race(i -> {
+            boolean on = i % 2 == 0;
+            int a = on ? api.post("/api/profiles/" + author + "/follow", null, fan).status()
+                    : api.delete("/api/profiles/" + author + "/follow", fan).status();
+            int b = on ? api.post("/api/articles/" + slug + "/favorite", null, fan).status()
+                    : api.delete("/api/articles/" + slug + "/favorite", fan).status();
+            return Math.max(a, b);
+        });
+        assertThat(statuses).containsOnly(200);
+
+        // whatever won, the count agrees with the flag, and a final toggle is exact
+        JsonNode article = api.get("/api/articles/" + slug, fan).json().get("article");
+        assertThat(article.get("favoritesCount").asInt()).isEqualTo(article.get("favorited").asBoolean() ? 1 : 0);
+        api.post("/api/articles/" + slug + "/favorite", null, fan);
+        assertThat(api.get("/api/articles/" + slug).json().get("article").get("favoritesCount").asInt()).isEqualTo(1);
+        api.delete("/api/articles/" + slug + "/favorite", fan);
+        assertThat(api.get("/api/articles/" + slug).json().get("article").get("favoritesCount").asInt()).isZero();
+        boolean following = api.get("/api/profiles/" + author, fan).json().get("profile").get("following").asBoolean();
+        assertThat(api.get("/api/articles/feed", fan).json().get("articlesCount").asInt()).isEqualTo(following ? 1 : 0);
     }
 
     interface Racer<T> {

@@ -39,8 +39,18 @@ class UserController {
         return new UserView.Envelope(users.current(CurrentUser.requireId(), CurrentUser.requireToken()));
     }
 
+    /**
+     * Extension to the RealWorld API: revokes every token issued for the caller so far (the one used
+     * here too). Built-in tokens only: tokens of an external identity provider are revoked there.
+     */
+    @PostMapping("/api/user/logout-all")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void logoutEverywhere() {
+        users.revokeAllTokens(CurrentUser.requireId());
+    }
+
     @PutMapping("/api/user")
     UserView.Envelope update(@RequestBody JsonNode body) {
-        return new UserView.Envelope(users.update(CurrentUser.requireId(), CurrentUser.requireToken(), body));
+        return new UserView.Envelope(users.update(CurrentUser.requireId(), CurrentUser.requireToken(), CurrentUser.tokenId().orElse(null), body));
     }
 }

@@ -1,6 +1,8 @@
 package io.conduitscale.user;
 
+import io.conduitscale.platform.security.TokenState;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -9,7 +11,8 @@ import org.springframework.stereotype.Repository;
 class UserRepository {
 
     private static final RowMapper<User> USER = (rs, row) -> new User(rs.getLong("id"), rs.getString("username"),
-            rs.getString("email"), rs.getString("password_hash"), rs.getString("bio"), rs.getString("image"));
+            rs.getString("email"), rs.getString("password_hash"), rs.getString("bio"), rs.getString("image"),
+            rs.getInt("token_version"));
 
     private final JdbcClient jdbc;
 
@@ -51,15 +54,38 @@ class UserRepository {
                 .query(USER).single();
     }
 
-    User update(User user) {
+    /**
+     * Saves the account; {@code revokeTokens} also bumps its token version (a password change), keeping
+     * only the token {@code keptTokenId} (the one that made the change) valid among the earlier ones.
+     */
+    User update(User user, boolean revokeTokens, String keptTokenId) {
         return jdbc.sql("""
                         UPDATE users SET username = :username, email = :email, password_hash = :hash,
-                                         bio = :bio, image = :image, updated_at = now()
+                                         bio = :bio, image = :image, updated_at = now(),
+                                         token_version = token_version + :bump,
+                                         token_kept_id = CASE WHEN :bump = 1 THEN :kept ELSE token_kept_id END
                         WHERE id = :id
                         RETURNING *
                         """)
                 .param("id", user.id()).param("username", user.username()).param("email", user.email())
                 .param("hash", user.passwordHash()).param("bio", user.bio()).param("image", user.image())
+                .param("bump", revokeTokens ? 1 : 0).param("kept", keptTokenId)
                 .query(USER).single();
+    }
+
+    /** The current token state, or empty if the user does not exist. */
+    Optional<TokenState> tokenState(long id) {
+        return jdbc.sql("SELECT token_version, token_kept_id FROM users WHERE id = :id").param("id", id)
+                .query((rs, row) -> new TokenState(rs.getInt("token_version"), rs.getString("token_kept_id")))
+                .optional();
+    }
+
+    /** Revokes every token issued so far (none kept); returns the new version, or empty if the user does not exist. */
+    OptionalInt bumpTokenVersion(long id) {
+        return jdbc.sql("""
+                        UPDATE users SET token_version = token_version + 1, token_kept_id = NULL WHERE id = :id
+                        RETURNING token_version
+                        """)
+                .param("id", id).query(Integer.class).optional().map(OptionalInt::of).orElse(OptionalInt.empty());
     }
 }

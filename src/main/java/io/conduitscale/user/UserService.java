@@ -3,6 +3,7 @@ package io.conduitscale.user;
 import io.conduitscale.platform.ratelimit.RateLimiter;
 import io.conduitscale.platform.security.PasswordHasher;
 import io.conduitscale.platform.security.TokenIssuer;
+import io.conduitscale.platform.security.TokenVersions;
 import io.conduitscale.platform.web.ApiException;
 import io.conduitscale.platform.web.JsonInput;
 import io.conduitscale.platform.web.JsonInput.Field;
@@ -36,14 +37,16 @@ class UserService {
     private final UserRepository users;
     private final PasswordHasher passwords;
     private final TokenIssuer tokens;
+    private final TokenVersions tokenVersions;
     private final ApplicationEventPublisher events;
     private final RateLimiter limits;
 
-    UserService(UserRepository users, PasswordHasher passwords, TokenIssuer tokens, ApplicationEventPublisher events,
-                RateLimiter limits) {
+    UserService(UserRepository users, PasswordHasher passwords, TokenIssuer tokens, TokenVersions tokenVersions,
+                ApplicationEventPublisher events, RateLimiter limits) {
         this.users = users;
         this.passwords = passwords;
         this.tokens = tokens;
+        this.tokenVersions = tokenVersions;
         this.events = events;
         this.limits = limits;
     }
@@ -63,7 +66,7 @@ class UserService {
         String hash = passwords.hash(password);
         try {
             User user = users.insert(username.trim(), email.trim(), hash);
-            return UserView.of(user, tokens.issue(user.id(), user.username()));
+            return UserView.of(user, tokens.issue(user.id(), user.username(), user.tokenVersion()));
         } catch (DuplicateKeyException race) {
             // a concurrent registration won between our check and our insert
             throw conflict(race);
@@ -83,11 +86,13 @@ class UserService {
         User user = email.length() > MAX_EMAIL ? null : users.findByEmail(email.trim()).orElse(null);
         // an out-of-range password cannot be right; skip hashing it but answer the same way
         boolean plausible = password.length() >= PasswordHasher.MIN_LENGTH && password.length() <= PasswordHasher.MAX_LENGTH;
-        boolean matches = plausible && passwords.matches(password, user == null ? null : user.passwordHash());
+        // no account, or one without a password (provisioned for an external identity): the decoy hash,
+        // so the answer and its timing are the same as for a wrong password
+        boolean matches = plausible && passwords.matches(password, user == null || !user.hasPassword() ? null : user.passwordHash());
         if (!matches) {
             throw new ApiException(HttpStatus.UNAUTHORIZED, "credentials", "invalid");
         }
-        return UserView.of(user, tokens.issue(user.id(), user.username()));
+        return UserView.of(user, tokens.issue(user.id(), user.username(), user.tokenVersion()));
     }
 
     @Transactional(readOnly = true)
@@ -95,7 +100,8 @@ class UserService {
         return UserView.of(find(userId), token);
     }
 
-    UserView update(long userId, String token, JsonNode body) {
+    /** @param tokenId the {@code jti} of the caller's token: after a password change, the one earlier token kept valid */
+    UserView update(long userId, String token, String tokenId, JsonNode body) {
         JsonNode input = JsonInput.wrapped(body, "user");
         User current = find(userId);
         ApiException.Validation validation = new ApiException.Validation();
@@ -121,13 +127,30 @@ class UserService {
 
         rejectTaken(username, email, userId);
         String hash = password == null ? current.passwordHash() : passwords.hash(password);
+        boolean passwordChanged = password != null;
+        User updated;
         try {
-            User updated = users.update(new User(userId, username.trim(), email.trim(), hash, bio, image));
-            events.publishEvent(new ProfileChanged(userId, current.username(), updated.username()));
-            return UserView.of(updated, token);
+            // a new password revokes every token issued so far except the one this request came with
+            // (the session that made the change); the response carries a fresh token of the new version
+            updated = users.update(new User(userId, username.trim(), email.trim(), hash, bio, image, current.tokenVersion()),
+                    passwordChanged, tokenId);
         } catch (DuplicateKeyException race) {
             throw conflict(race);
         }
+        events.publishEvent(new ProfileChanged(userId, current.username(), updated.username()));
+        if (!passwordChanged) {
+            return UserView.of(updated, token);
+        }
+        tokenVersions.evict(userId);
+        return UserView.of(updated, tokens.issue(updated.id(), updated.username(), updated.tokenVersion()));
+    }
+
+    /** "Log out everywhere": every token issued for this user so far stops working. */
+    void revokeAllTokens(long userId) {
+        if (users.bumpTokenVersion(userId).isEmpty()) {
+            throw new ApiException(HttpStatus.UNAUTHORIZED, "token", "is invalid");
+        }
+        tokenVersions.evict(userId);
     }
 
     private User find(long userId) {

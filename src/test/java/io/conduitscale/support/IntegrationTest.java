@@ -9,10 +9,11 @@ import org.springframework.test.context.ContextConfiguration;
 
 /**
  * The whole application on a random port over a real PostgreSQL: the embedded default, with its
- * data in a fresh directory per test JVM. Every test class with this annotation shares one context.
+ * data in a fresh directory per test JVM, trusting the test OIDC provider (TrustedTestIssuers). Every test
+ * class with this annotation shares one context.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ContextConfiguration(initializers = FreshDataDirectory.class)
+@ContextConfiguration(initializers = {FreshDataDirectory.class, TrustedTestIssuers.class})
 public @interface IntegrationTest {}

@@ -466,7 +466,7 @@ public final class Caches {
             if (namespaceDirty) {
                 renewNamespace();
             }
-            guard.call(() -> redis.convertAndSend(channel(), "h"));
+            guard.probe(() -> redis.convertAndSend(channel(), "h"));
         } catch (RedisUnavailableException e) {
             log.debug("cache heartbeat failed: {}", e.getMessage());
         }
@@ -479,9 +479,9 @@ public final class Caches {
     }
 
     private void renewNamespace() {
-        Long next = guard.call(() -> redis.opsForValue().increment(namespace + ":generation"));
+        Long next = guard.probe(() -> redis.opsForValue().increment(namespace + ":generation"));
         generation = next == null ? generation + 1 : next;
-        guard.call(() -> redis.convertAndSend(channel(), "g"));
+        guard.probe(() -> redis.convertAndSend(channel(), "g"));
         namespaceDirty = false;
         flushLocal();
         log.info("cache namespace renewed: generation {}", generation);

@@ -18,6 +18,9 @@ public final class RedisGuard {
     private final CircuitBreaker breaker;
     private final Timer latency;
     private final List<Runnable> onRecovery = new CopyOnWriteArrayList<>();
+    /** When the last call failed; for a second after that, calls fail at once (see {@link #call}). */
+    private volatile long lastFailure = System.nanoTime() - QUIET_AFTER_FAILURE_NANOS;
+    private static final long QUIET_AFTER_FAILURE_NANOS = 1_000_000_000L;
 
     public RedisGuard(CircuitBreaker breaker, MeterRegistry registry) {
         this.breaker = breaker;
@@ -39,7 +42,20 @@ public final class RedisGuard {
         }
     }
 
+    /**
+     * Runs a Redis command. For a second after any failure, commands fail at once without trying:
+     * the breaker needs several failed calls to open, and a frozen Redis would otherwise make each of
+     * those cost a full timeout, several times within one request. The heartbeat probes meanwhile.
+     */
     public <T> T call(Supplier<T> command) {
+        if (System.nanoTime() - lastFailure < QUIET_AFTER_FAILURE_NANOS) {
+            throw new RedisUnavailableException("Redis failed less than a second ago", null);
+        }
+        return probe(command);
+    }
+
+    /** Like {@link #call}, but tries even right after a failure: how the heartbeat finds Redis back. */
+    public <T> T probe(Supplier<T> command) {
         if (!breaker.tryAcquirePermission()) {
             throw new RedisUnavailableException("Redis circuit is " + breaker.getState(), null);
         }
@@ -51,6 +67,7 @@ public final class RedisGuard {
             latency.record(elapsed, TimeUnit.NANOSECONDS);
             return result;
         } catch (RuntimeException e) {
+            lastFailure = System.nanoTime();
             long elapsed = System.nanoTime() - started;
             breaker.onError(elapsed, TimeUnit.NANOSECONDS, e);
             latency.record(elapsed, TimeUnit.NANOSECONDS);

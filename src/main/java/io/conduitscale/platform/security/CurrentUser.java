@@ -8,7 +8,9 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 
 /**
- * Who is calling: the user id from the verified token's {@code sub}, if a token was presented.
+ * Who is calling: the LOCAL user id of the verified token, if a token was presented. For built-in
+ * tokens that is the {@code sub}; for external ones, the user linked to (iss, sub). TokenAuthentication
+ * puts it in the authentication's name either way.
  * Endpoints that require a user are listed in {@link SecurityConfig}, so there {@link #requireId()}
  * always finds one.
  */
@@ -17,7 +19,7 @@ public final class CurrentUser {
     private CurrentUser() {}
 
     public static Optional<Long> id() {
-        return token().map(jwt -> Long.parseLong(jwt.getToken().getSubject()));
+        return token().map(jwt -> Long.parseLong(jwt.getName()));
     }
 
     public static long requireId() {
@@ -27,6 +29,11 @@ public final class CurrentUser {
     /** The token the request was made with, echoed back by {@code GET /api/user}. */
     public static String requireToken() {
         return token().orElseThrow(CurrentUser::missing).getToken().getTokenValue();
+    }
+
+    /** The {@code jti} of the caller's token, if it has one (built-in tokens do). */
+    public static Optional<String> tokenId() {
+        return token().map(jwt -> jwt.getToken().getId());
     }
 
     /** Only reachable if an endpoint needing a user is missing from SecurityConfig: still a 401, not a 500. */

@@ -11,6 +11,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -36,19 +38,29 @@ import org.springframework.security.oauth2.server.resource.web.BearerTokenResolv
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.CorsConfigurationSource;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import tools.jackson.databind.ObjectMapper;
 
 /**
  * The API is an OAuth 2.0 resource server: every request is authenticated by a signed JWT alone
  * (stateless, no session, no CSRF token since no cookie is ever read). Tokens are verified locally
- * against the built-in issuer's public keys, with issuer, expiry (required) and signature algorithm checked.
+ * against the built-in issuer's public keys, with issuer, expiry (required) and signature algorithm checked,
+ * or against a trusted external OIDC issuer's keys (TokenAuthentication, docs/security.md).
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(JwtProperties.class)
+@EnableConfigurationProperties({JwtProperties.class, OidcProperties.class})
 class SecurityConfig {
 
+    /** For JSON responses: nothing may be loaded, framed or submitted on their behalf. */
+    static final String CONTENT_SECURITY_POLICY =
+            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
     @Bean
-    SecurityFilterChain api(HttpSecurity http, ObjectMapper json) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, ObjectMapper json, TokenAuthentication tokens,
+                            @Value("${conduit.cors.allowed-origins:}") List<String> corsAllowedOrigins) throws Exception {
         AuthenticationEntryPoint unauthenticated = (request, response, failure) -> {
             boolean presented = new RealWorldTokenResolver().resolve(request) != null;
             response.setHeader("WWW-Authenticate", "Token realm=\"conduit\"");
@@ -70,7 +82,7 @@ class SecurityConfig {
                         .requestMatchers(HttpMethod.GET, "/api/user", "/api/articles/feed").authenticated()
                         .requestMatchers(HttpMethod.PUT, "/api/user", "/api/articles/*").authenticated()
                         .requestMatchers(HttpMethod.POST, "/api/articles", "/api/articles/*/favorite",
-                                "/api/articles/*/comments", "/api/profiles/*/follow").authenticated()
+                                "/api/articles/*/comments", "/api/profiles/*/follow", "/api/user/logout-all").authenticated()
                         .requestMatchers(HttpMethod.DELETE, "/api/articles/*", "/api/articles/*/favorite",
                                 "/api/articles/*/comments/*", "/api/profiles/*/follow").authenticated()
                         .anyRequest().permitAll())
@@ -78,11 +90,40 @@ class SecurityConfig {
                         .bearerTokenResolver(tokenResolver())
                         .authenticationEntryPoint(unauthenticated)
                         .accessDeniedHandler(forbidden)
-                        .jwt(jwt -> {}))
+                        // the built-in issuer or a trusted external one, chosen by iss (TokenAuthentication)
+                        .authenticationManagerResolver(tokens.resolver()))
                 .exceptionHandling(exceptions -> exceptions
                         .authenticationEntryPoint(unauthenticated)
-                        .accessDeniedHandler(forbidden));
+                        .accessDeniedHandler(forbidden))
+                // Spring Security's defaults (Cache-Control: no-store unless a response sets its own,
+                // X-Content-Type-Options: nosniff, X-Frame-Options: DENY, HSTS over https) plus what fits an API
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)))
+                .cors(cors -> cors.configurationSource(corsSource(corsAllowedOrigins)));
         return http.build();
+    }
+
+    /**
+     * Cross-origin browser access only for the configured origins ({@code CONDUIT_CORS_ALLOWED_ORIGINS});
+     * none by default. Tokens travel in the Authorization header, never in cookies, so no credentials mode.
+     */
+    static CorsConfigurationSource corsSource(List<String> allowedOrigins) {
+        List<String> origins = allowedOrigins == null ? List.of()
+                : allowedOrigins.stream().map(String::trim).filter(origin -> !origin.isEmpty()).toList();
+        if (origins.isEmpty()) {
+            return request -> null;
+        }
+        CorsConfiguration configuration = new CorsConfiguration();
+        configuration.setAllowedOrigins(origins);
+        configuration.setAllowedMethods(List.of("GET", "POST", "PUT", "DELETE"));
+        configuration.setAllowedHeaders(List.of("Authorization", "Content-Type", "X-Request-Id"));
+        configuration.setExposedHeaders(List.of("X-Request-Id", "Retry-After"));
+        configuration.setAllowCredentials(false);
+        configuration.setMaxAge(Duration.ofMinutes(10));
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        source.registerCorsConfiguration("/api/**", configuration);
+        return source;
     }
 
     @Bean

@@ -29,15 +29,22 @@ public class TokenIssuer {
         this.clock = clock;
     }
 
-    public String issue(long userId, String username) {
+    /**
+     * @param tokenVersion the user's current token version: the token is valid until the version is
+     *                     bumped (password change, log out everywhere) or it expires
+     */
+    public String issue(long userId, String username, int tokenVersion) {
         Instant now = clock.instant();
         JwtClaimsSet claims = JwtClaimsSet.builder()
                 .issuer(properties.issuer())
                 .subject(Long.toString(userId))
+                // a token id, so that a password change can keep exactly the session that made it
+                .id(java.util.UUID.randomUUID().toString())
                 .issuedAt(now)
                 .expiresAt(now.plus(properties.ttl()))
                 // informational only: authorization always uses sub
                 .claim("preferred_username", username)
+                .claim(TokenAuthentication.TOKEN_VERSION_CLAIM, tokenVersion)
                 .build();
         JwsHeader header = JwsHeader.with(SignatureAlgorithm.ES256).keyId(keys.signingKey().getKeyID()).build();
         return encoder.encode(JwtEncoderParameters.from(header, claims)).getTokenValue();

@@ -116,6 +116,10 @@ public class ApiExceptionHandler {
         if (hasCause(e, SQLTransientConnectionException.class)) {
             return databaseBusy(e);
         }
+        if (hasCause(e, org.apache.tomcat.util.http.InvalidParameterException.class)) {
+            // a query string Tomcat cannot decode (invalid UTF-8, such as an encoded unpaired surrogate)
+            return ResponseEntity.badRequest().body(ErrorBody.general("malformed query string"));
+        }
         if (isDataException(e)) {
             // SQLSTATE class 22: the database refused a value (a NUL character, an out-of-range number)
             return ResponseEntity.status(HttpStatus.UNPROCESSABLE_CONTENT).body(ErrorBody.general("invalid input"));
