@@ -1,5 +1,6 @@
 package io.conduitscale.article;
 
+import io.conduitscale.platform.events.DomainEvents;
 import io.conduitscale.platform.web.ApiException;
 import io.conduitscale.platform.web.JsonInput;
 import io.conduitscale.platform.web.JsonInput.Field;
@@ -27,16 +28,22 @@ class ArticleService {
     static final int MAX_DESCRIPTION = 1_024;
     static final int MAX_TAGS = 20;
     static final int MAX_TAG_LENGTH = 64;
+    static final int MAX_QUERY = 256;
     private static final int SLUG_ATTEMPTS = 5;
 
     private final ArticleRepository articles;
     private final Profiles profiles;
     private final Tags tags;
+    private final DomainEvents events;
+    private final ArticleViewCounter viewCounter;
 
-    ArticleService(ArticleRepository articles, Profiles profiles, Tags tags) {
+    ArticleService(ArticleRepository articles, Profiles profiles, Tags tags, DomainEvents events,
+                   ArticleViewCounter viewCounter) {
         this.articles = articles;
         this.profiles = profiles;
         this.tags = tags;
+        this.events = events;
+        this.viewCounter = viewCounter;
     }
 
     @Transactional(readOnly = true)
@@ -48,7 +55,9 @@ class ArticleService {
 
     @Transactional(readOnly = true)
     ArticleView get(String slug, Long viewerId) {
-        return view(articles.findBySlug(slug).orElseThrow(() -> ApiException.notFound("article")), viewerId);
+        ArticleRow row = articles.findBySlug(slug).orElseThrow(() -> ApiException.notFound("article"));
+        viewCounter.record(row.id());
+        return view(row, viewerId);
     }
 
     @Transactional
@@ -66,6 +75,7 @@ class ArticleService {
 
         Inserted created = insertWithUniqueSlug(Slugs.base(title), title, description, text, authorId);
         setTags(created.id(), List.of(), tagList);
+        events.append("article.created", "article", created.id(), Map.of("articleId", created.id(), "authorId", authorId));
         return view(articles.findBySlug(created.slug()).orElseThrow(), authorId);
     }
 
@@ -100,6 +110,7 @@ class ArticleService {
         if (newTags != null) {
             setTags(current.id(), current.tagList(), newTags);
         }
+        events.append("article.updated", "article", current.id(), Map.of("articleId", current.id(), "authorId", userId));
         return view(articles.findBySlug(newSlug).orElseThrow(), userId);
     }
 
@@ -108,6 +119,7 @@ class ArticleService {
         ArticleRow current = ownedBy(userId, slug);
         tags.change(List.of(), current.tagList());
         articles.delete(current.id());
+        events.append("article.deleted", "article", current.id(), Map.of("articleId", current.id(), "authorId", userId));
     }
 
     @Transactional
@@ -115,6 +127,8 @@ class ArticleService {
         long id = articles.idBySlug(slug).orElseThrow(() -> ApiException.notFound("article"));
         if (articles.addFavorite(userId, id)) {
             articles.addToFavoritesCount(id, 1);
+            events.append("article.favorited", "article", id, Map.of("articleId", id, "userId", userId,
+                    "authorId", articles.authorOf(id)));
         }
         return view(articles.findBySlug(slug).orElseThrow(), userId);
     }
@@ -124,6 +138,8 @@ class ArticleService {
         long id = articles.idBySlug(slug).orElseThrow(() -> ApiException.notFound("article"));
         if (articles.removeFavorite(userId, id)) {
             articles.addToFavoritesCount(id, -1);
+            events.append("article.unfavorited", "article", id, Map.of("articleId", id, "userId", userId,
+                    "authorId", articles.authorOf(id)));
         }
         return view(articles.findBySlug(slug).orElseThrow(), userId);
     }

@@ -1,5 +1,6 @@
 package io.conduitscale.user;
 
+import io.conduitscale.platform.events.DomainEvents;
 import io.conduitscale.platform.security.PasswordHasher;
 import io.conduitscale.platform.security.TokenIssuer;
 import io.conduitscale.platform.web.ApiException;
@@ -14,6 +15,7 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -34,11 +36,17 @@ class UserService {
     private final UserRepository users;
     private final PasswordHasher passwords;
     private final TokenIssuer tokens;
+    private final DomainEvents events;
+    /** A short transaction for the write and its event only, after the slow hash is done. */
+    private final TransactionTemplate transaction;
 
-    UserService(UserRepository users, PasswordHasher passwords, TokenIssuer tokens) {
+    UserService(UserRepository users, PasswordHasher passwords, TokenIssuer tokens, DomainEvents events,
+                TransactionTemplate transaction) {
         this.users = users;
         this.passwords = passwords;
         this.tokens = tokens;
+        this.events = events;
+        this.transaction = transaction;
     }
 
     UserView register(JsonNode body) {
@@ -55,7 +63,11 @@ class UserService {
         rejectTaken(username, email, -1);
         String hash = passwords.hash(password);
         try {
-            User user = users.insert(username.trim(), email.trim(), hash);
+            User user = transaction.execute(status -> {
+                User inserted = users.insert(username.trim(), email.trim(), hash);
+                events.append("user.registered", "user", inserted.id(), Map.of("userId", inserted.id()));
+                return inserted;
+            });
             return UserView.of(user, tokens.issue(user.id(), user.username()));
         } catch (DuplicateKeyException race) {
             // a concurrent registration won between our check and our insert
@@ -112,7 +124,12 @@ class UserService {
         rejectTaken(username, email, userId);
         String hash = password == null ? current.passwordHash() : passwords.hash(password);
         try {
-            User updated = users.update(new User(userId, username.trim(), email.trim(), hash, bio, image));
+            User updated = transaction.execute(status -> {
+                User changed = users.update(new User(userId, username.trim(), email.trim(), hash, bio, image));
+                // the profile (username, bio, image) is public data; the event still carries only the id
+                events.append("user.updated", "user", userId, Map.of("userId", userId));
+                return changed;
+            });
             return UserView.of(updated, token);
         } catch (DuplicateKeyException race) {
             throw conflict(race);

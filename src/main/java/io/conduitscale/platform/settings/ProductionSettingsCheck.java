@@ -36,7 +36,7 @@ public class ProductionSettingsCheck implements ApplicationListener<ApplicationE
         Role role = Role.parse(environment.getProperty("conduit.role"));
         List<String> missing = new ArrayList<>();
         for (Requirement requirement : REQUIRED) {
-            if (requirement.apiOnly() && role != Role.API) {
+            if (requirement.apiOnly() && !role.servesApi()) {
                 continue;
             }
             String value = environment.getProperty(requirement.property());
@@ -44,8 +44,20 @@ public class ProductionSettingsCheck implements ApplicationListener<ApplicationE
                 missing.add(requirement.environmentVariable());
             }
         }
+        // the chosen event transport needs its broker; the in-process default needs nothing
+        String transport = environment.getProperty("conduit.events.transport", "inprocess").trim().toLowerCase(java.util.Locale.ROOT);
+        if (transport.equals("kafka") && isBlank(environment.getProperty("conduit.kafka.bootstrap"))) {
+            missing.add("CONDUIT_KAFKA_BOOTSTRAP");
+        }
+        if (transport.equals("sqs") && isBlank(environment.getProperty("conduit.sqs.queue-url"))) {
+            missing.add("CONDUIT_SQS_QUEUE_URL");
+        }
         if (!missing.isEmpty()) {
             throw new MissingSettingsException(missing);
         }
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
     }
 }
