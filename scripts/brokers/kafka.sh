@@ -27,8 +27,11 @@ group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=false
 PROPS
 JAVA=("$JAVA_HOME/bin/java" -Xmx512m -XX:+UseSerialGC -cp "$CP")
-"${JAVA[@]}" kafka.tools.StorageTool format -t "$("${JAVA[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null)" \
-  -c "$DIR/server.properties" >"$DIR/format.log" 2>&1
+# format once; a restart on the same directory keeps the cluster id, topics and offsets
+if [ ! -f "$DIR/logs/meta.properties" ]; then
+  "${JAVA[@]}" kafka.tools.StorageTool format -t "$("${JAVA[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null)" \
+    -c "$DIR/server.properties" >"$DIR/format.log" 2>&1
+fi
 nohup "${JAVA[@]}" kafka.Kafka "$DIR/server.properties" >"$DIR/kafka.log" 2>&1 &
 PID=$!
 for _ in $(seq 120); do
