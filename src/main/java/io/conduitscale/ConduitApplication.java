@@ -10,7 +10,9 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 /**
  * Entry point for every role the one jar can play ({@code CONDUIT_ROLE}):
  * <ul>
- *   <li>{@code api} (default): the HTTP API;</li>
+ *   <li>{@code all} (default): the HTTP API and the event worker in one process;</li>
+ *   <li>{@code api}: the HTTP API (and the outbox relay);</li>
+ *   <li>{@code worker}: the event consumers (and the outbox relay), docs/events.md;</li>
  *   <li>{@code migrate}: apply the Flyway migrations and exit, the one-shot task before a deploy;</li>
  *   <li>{@code keygen}: print a new JWT signing key (a private JWK) and exit, for key rotation.</li>
  * </ul>
@@ -26,7 +28,7 @@ public class ConduitApplication {
         switch (role) {
             case KEYGEN -> System.out.println(SigningKeyGenerator.newPrivateJwk().toJSONString());
             case MIGRATE -> System.exit(MigrationTask.run(args));
-            case API -> application(ConduitApplication.class).run(args);
+            case API, WORKER, ALL -> application(ConduitApplication.class).run(args);
         }
     }
 

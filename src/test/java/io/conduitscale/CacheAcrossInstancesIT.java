@@ -159,6 +159,20 @@ class CacheAcrossInstancesIT {
     }
 
     @Test
+    void aRevocationThroughOneInstanceIsHonouredAtOnceByTheOther() {
+        String token = a.api().register(ApiClient.unique("revoked"));
+        // B has checked (and cached) the token's state before the revocation
+        assertThat(b.api().get("/api/user", token).status()).isEqualTo(200);
+        assertThat(b.api().get("/api/user", token).status()).isEqualTo(200);
+
+        assertThat(a.api().post("/api/user/logout-all", null, token).status()).isEqualTo(204);
+
+        ApiClient.Response afterwards = b.api().get("/api/user", token);
+        assertThat(afterwards.status()).isEqualTo(401);
+        assertThat(afterwards.json().at("/errors/token/0").asString()).isEqualTo("is invalid");
+    }
+
+    @Test
     void twoInstancesEnforceOneLoginLimit() {
         ApiClient viaA = a.api();
         String user = ApiClient.unique("guessed");

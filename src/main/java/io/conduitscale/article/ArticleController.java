@@ -1,6 +1,7 @@
 package io.conduitscale.article;
 
 import io.conduitscale.platform.security.CurrentUser;
+import io.conduitscale.platform.web.ApiException;
 import io.conduitscale.platform.web.Pagination;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -27,9 +28,14 @@ class ArticleController {
     ArticleView.Page list(@RequestParam(required = false) String tag,
                           @RequestParam(required = false) String author,
                           @RequestParam(required = false) String favorited,
+                          @RequestParam(required = false) String q,
                           @RequestParam(required = false) String limit,
                           @RequestParam(required = false) String offset) {
-        return articles.list(new ArticleFilter(blankToNull(tag), blankToNull(author), blankToNull(favorited), null),
+        String query = blankToNull(q);
+        if (query != null && query.length() > ArticleService.MAX_QUERY) {
+            throw ApiException.invalid("q", "is too long (maximum is " + ArticleService.MAX_QUERY + " characters)");
+        }
+        return articles.list(new ArticleFilter(blankToNull(tag), blankToNull(author), blankToNull(favorited), null, query),
                 Pagination.of(limit, offset), CurrentUser.id().orElse(null));
     }
 

@@ -18,4 +18,9 @@ public class ArticleDirectory {
     public Optional<Long> idBySlug(String slug) {
         return articles.idBySlug(slug);
     }
+
+    @Transactional(readOnly = true)
+    public Optional<ArticleRef> bySlug(String slug) {
+        return articles.refBySlug(slug);
+    }
 }

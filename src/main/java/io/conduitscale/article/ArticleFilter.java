@@ -3,21 +3,22 @@ package io.conduitscale.article;
 import java.util.Locale;
 
 /**
- * Which articles a list shows. All parts are optional and combine with AND; {@code feedOf} restricts
+ * Which articles a list shows. {@code query} is full-text search (an extension, {@code ?q=}) over the
+ * worker-maintained index, eventually consistent. All parts are optional and combine with AND; {@code feedOf} restricts
  * to authors that user follows.
  */
-record ArticleFilter(String tag, String author, String favoritedBy, Long feedOf) {
+record ArticleFilter(String tag, String author, String favoritedBy, Long feedOf, String query) {
 
     static ArticleFilter feed(long viewerId) {
-        return new ArticleFilter(null, null, null, viewerId);
+        return new ArticleFilter(null, null, null, viewerId, null);
     }
 
     /**
      * The family of cached list pages this list belongs to, or null when its pages are not cached:
-     * the feed and favorites lists are per user, combined filters are rare.
+     * the feed and favorites lists are per user, searches and combined filters are rare.
      */
     String cacheFamily() {
-        if (feedOf != null || favoritedBy != null) {
+        if (feedOf != null || favoritedBy != null || query != null) {
             return null;
         }
         if (tag == null && author == null) {

@@ -28,7 +28,8 @@ class ArticleRepository {
     /** An article's tags in the order the author gave them, as one array column: no extra query per article. */
     private static final String TAGS = """
             ARRAY(SELECT t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id
-                  WHERE at.article_id = a.id ORDER BY at.position) AS tag_list""";
+                  WHERE at.article_id = a.id ORDER BY at.position) AS tag_list,
+            coalesce((SELECT v.views FROM article_view_counts v WHERE v.article_id = a.id), 0) AS views_count""";
 
     private final JdbcClient jdbc;
 
@@ -51,12 +52,16 @@ class ArticleRepository {
                 .list();
     }
 
-    /** Current favorite counts by article id: merged into cached articles at read time. */
-    Map<Long, Integer> favoriteCounts(Collection<Long> ids) {
-        Map<Long, Integer> counts = new LinkedHashMap<>();
-        jdbc.sql("SELECT id, favorites_count FROM articles WHERE id = ANY(:ids)")
+    /** Current favorite and view counts by article id: merged into cached articles at read time. */
+    Map<Long, ArticleCounts> counts(Collection<Long> ids) {
+        Map<Long, ArticleCounts> counts = new LinkedHashMap<>();
+        jdbc.sql("""
+                        SELECT a.id, a.favorites_count, coalesce(v.views, 0) AS views
+                        FROM articles a LEFT JOIN article_view_counts v ON v.article_id = a.id
+                        WHERE a.id = ANY(:ids)
+                        """)
                 .param("ids", SqlArrays.bigints(ids))
-                .query((rs, row) -> counts.put(rs.getLong("id"), rs.getInt("favorites_count")))
+                .query((rs, row) -> counts.put(rs.getLong("id"), new ArticleCounts(rs.getInt("favorites_count"), rs.getLong("views"))))
                 .list();
         return counts;
     }
@@ -87,6 +92,11 @@ class ArticleRepository {
 
     Optional<Long> idBySlug(String slug) {
         return jdbc.sql("SELECT id FROM articles WHERE slug = :slug").param("slug", slug).query(Long.class).optional();
+    }
+
+    Optional<ArticleRef> refBySlug(String slug) {
+        return jdbc.sql("SELECT id, author_id FROM articles WHERE slug = :slug").param("slug", slug)
+                .query((rs, row) -> new ArticleRef(rs.getLong("id"), rs.getLong("author_id"))).optional();
     }
 
     /** The fields an owner check and an update need, with the row locked against concurrent changes. */
@@ -184,6 +194,10 @@ class ArticleRepository {
                 .param("user", userId).param("article", articleId).update() == 1;
     }
 
+    long authorOf(long articleId) {
+        return jdbc.sql("SELECT author_id FROM articles WHERE id = :id").param("id", articleId).query(Long.class).single();
+    }
+
     void addToFavoritesCount(long articleId, int delta) {
         jdbc.sql("UPDATE articles SET favorites_count = favorites_count + :delta WHERE id = :id")
                 .param("delta", delta).param("id", articleId).update();
@@ -208,6 +222,11 @@ class ArticleRepository {
                              WHERE f.user_id = (SELECT u.id FROM users u WHERE lower(u.username) = lower(:favorited)))""");
             params.put("favorited", filter.favoritedBy());
         }
+        if (filter.query() != null) {
+            // websearch_to_tsquery accepts any text (quotes, OR, -word) without syntax errors
+            conditions.add("a.id IN (SELECT s.article_id FROM article_search s WHERE s.document @@ websearch_to_tsquery('english', :query))");
+            params.put("query", filter.query());
+        }
         if (filter.feedOf() != null) {
             conditions.add("a.author_id IN (SELECT fo.followee_id FROM follows fo WHERE fo.follower_id = :feed_of)");
             params.put("feed_of", filter.feedOf());
@@ -220,7 +239,7 @@ class ArticleRepository {
         List<String> tagList = tags == null ? List.of() : Arrays.asList((String[]) tags.getArray());
         return new ArticleRow(rs.getLong("id"), rs.getString("slug"), rs.getString("title"),
                 rs.getString("description"), withBody ? rs.getString("body") : null, rs.getLong("author_id"),
-                tagList, rs.getInt("favorites_count"),
+                tagList, rs.getInt("favorites_count"), rs.getLong("views_count"),
                 rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
     }
 }

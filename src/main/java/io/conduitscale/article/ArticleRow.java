@@ -5,4 +5,4 @@ import java.util.List;
 
 /** An article as stored, independent of who looks at it. {@code body} is null in list queries. */
 record ArticleRow(long id, String slug, String title, String description, String body, long authorId,
-                  List<String> tagList, int favoritesCount, Instant createdAt, Instant updatedAt) {}
+                  List<String> tagList, int favoritesCount, long viewsCount, Instant createdAt, Instant updatedAt) {}

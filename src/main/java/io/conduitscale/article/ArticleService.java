@@ -2,6 +2,7 @@ package io.conduitscale.article;
 
 import io.conduitscale.platform.cache.CacheRegion;
 import io.conduitscale.platform.cache.Caches;
+import io.conduitscale.platform.events.DomainEvents;
 import io.conduitscale.platform.web.ApiException;
 import io.conduitscale.platform.web.JsonInput;
 import io.conduitscale.platform.web.JsonInput.Field;
@@ -33,29 +34,35 @@ class ArticleService {
     static final int MAX_DESCRIPTION = 1_024;
     static final int MAX_TAGS = 20;
     static final int MAX_TAG_LENGTH = 64;
+    static final int MAX_QUERY = 256;
     private static final int SLUG_ATTEMPTS = 5;
 
     private final ArticleRepository articles;
     private final Profiles profiles;
     private final Tags tags;
     private final Caches caches;
-    /** Viewer-independent articles by id, body included; favorite counts are not taken from here. */
+    /** Viewer-independent articles by id, body included; favorite and view counts are not taken from here. */
     private final CacheRegion<ArticleRow> rows;
     private final CacheRegion<Long> idsBySlug;
-    /** Favorite counts by article id: they change often, so they are cached apart from the article. */
-    private final CacheRegion<Integer> favoriteCounts;
+    /** Favorite and view counts by article id: they change often, so they are cached apart from the article. */
+    private final CacheRegion<ArticleCounts> counts;
     /** Pages of lists (ids and total), keyed by family, family generation, limit and offset. */
     private final CacheRegion<PageOfIds> pages;
+    private final DomainEvents events;
+    private final ArticleViewCounter viewCounter;
 
-    ArticleService(ArticleRepository articles, Profiles profiles, Tags tags, Caches caches) {
+    ArticleService(ArticleRepository articles, Profiles profiles, Tags tags, Caches caches, DomainEvents events,
+                   ArticleViewCounter viewCounter) {
         this.articles = articles;
         this.profiles = profiles;
         this.tags = tags;
         this.caches = caches;
         this.rows = caches.region("article", ArticleRow.class);
         this.idsBySlug = caches.region("slug", Long.class);
-        this.favoriteCounts = caches.region("favorites", Integer.class);
+        this.counts = caches.region(ArticleCounts.REGION, ArticleCounts.class);
         this.pages = caches.region("page", PageOfIds.class);
+        this.events = events;
+        this.viewCounter = viewCounter;
     }
 
     record PageOfIds(List<Long> ids, long count) {}
@@ -85,7 +92,9 @@ class ArticleService {
 
     @Transactional(readOnly = true)
     ArticleView get(String slug, Long viewerId) {
-        return view(find(slug).orElseThrow(() -> ApiException.notFound("article")), viewerId);
+        ArticleRow row = find(slug).orElseThrow(() -> ApiException.notFound("article"));
+        viewCounter.record(row.id());
+        return view(row, viewerId);
     }
 
     private Optional<ArticleRow> find(String slug) {
@@ -130,6 +139,7 @@ class ArticleService {
 
         Inserted created = insertWithUniqueSlug(Slugs.base(title), title, description, text, authorId);
         setTags(created.id(), List.of(), tagList);
+        events.append("article.created", "article", created.id(), Map.of("articleId", created.id(), "authorId", authorId));
         ArticleRow row = articles.findBySlug(created.slug()).orElseThrow();
         caches.bumpListsAfterCommit(ArticleLists.containing(authorName(authorId), tagList));
         // a slug looked up before it existed was not cached (absent values never are), so nothing else is stale
@@ -168,6 +178,7 @@ class ArticleService {
             setTags(current.id(), current.tagList(), newTags);
             caches.bumpListsAfterCommit(changedTagFamilies(current.tagList(), newTags));
         }
+        events.append("article.updated", "article", current.id(), Map.of("articleId", current.id(), "authorId", userId));
         rows.evictAfterCommit(Long.toString(current.id()));
         idsBySlug.evictAfterCommit(current.slug(), newSlug);
         return view(articles.findBySlug(newSlug).orElseThrow(), userId, true);
@@ -178,9 +189,10 @@ class ArticleService {
         ArticleRow current = ownedBy(userId, slug);
         tags.change(List.of(), current.tagList());
         articles.delete(current.id());
+        events.append("article.deleted", "article", current.id(), Map.of("articleId", current.id(), "authorId", userId));
         rows.evictAfterCommit(Long.toString(current.id()));
         idsBySlug.evictAfterCommit(current.slug());
-        favoriteCounts.evictAfterCommit(Long.toString(current.id()));
+        counts.evictAfterCommit(Long.toString(current.id()));
         caches.bumpListsAfterCommit(ArticleLists.containing(authorName(userId), current.tagList()));
     }
 
@@ -189,7 +201,9 @@ class ArticleService {
         long id = articles.idBySlug(slug).orElseThrow(() -> ApiException.notFound("article"));
         if (articles.addFavorite(userId, id)) {
             articles.addToFavoritesCount(id, 1);
-            favoriteCounts.evictAfterCommit(Long.toString(id));
+            events.append("article.favorited", "article", id, Map.of("articleId", id, "userId", userId,
+                    "authorId", articles.authorOf(id)));
+            counts.evictAfterCommit(Long.toString(id));
         }
         return view(articles.findBySlug(slug).orElseThrow(), userId, true);
     }
@@ -199,7 +213,9 @@ class ArticleService {
         long id = articles.idBySlug(slug).orElseThrow(() -> ApiException.notFound("article"));
         if (articles.removeFavorite(userId, id)) {
             articles.addToFavoritesCount(id, -1);
-            favoriteCounts.evictAfterCommit(Long.toString(id));
+            events.append("article.unfavorited", "article", id, Map.of("articleId", id, "userId", userId,
+                    "authorId", articles.authorOf(id)));
+            counts.evictAfterCommit(Long.toString(id));
         }
         return view(articles.findBySlug(slug).orElseThrow(), userId, true);
     }
@@ -263,17 +279,19 @@ class ArticleService {
         }
         List<Long> ids = page.stream().map(ArticleRow::id).toList();
         List<Long> authorIds = page.stream().map(ArticleRow::authorId).distinct().toList();
-        Map<Long, Integer> counts = countsFresh ? null : currentFavoriteCounts(ids);
+        Map<Long, ArticleCounts> current = countsFresh ? null : currentCounts(ids);
         Map<Long, Profiles.ProfileBase> authors = profiles.bases(authorIds);
         ArticleRepository.ViewerState viewer = viewerId == null
                 ? ArticleRepository.ViewerState.ANONYMOUS
                 : articles.viewerState(viewerId, ids, authorIds);
         List<ArticleView> views = new ArrayList<>();
         for (ArticleRow row : page) {
-            int favorites = counts == null ? row.favoritesCount() : counts.getOrDefault(row.id(), row.favoritesCount());
+            ArticleCounts numbers = current == null ? null : current.get(row.id());
+            int favorites = numbers == null ? row.favoritesCount() : numbers.favorites();
+            long viewCount = numbers == null ? row.viewsCount() : numbers.views();
             ArticleRow shown = new ArticleRow(row.id(), row.slug(), row.title(), row.description(),
                     withBody ? row.body() : null,
-                    row.authorId(), row.tagList(), favorites, row.createdAt(), row.updatedAt());
+                    row.authorId(), row.tagList(), favorites, viewCount, row.createdAt(), row.updatedAt());
             Profiles.ProfileBase author = authors.get(row.authorId());
             views.add(ArticleView.of(shown, author.seenWith(viewer.followedAuthors().contains(row.authorId())),
                     viewer.favorited().contains(row.id())));
@@ -281,16 +299,16 @@ class ArticleService {
         return views;
     }
 
-    private Map<Long, Integer> currentFavoriteCounts(List<Long> ids) {
-        Map<String, Integer> found = favoriteCounts.getAll(ids.stream().map(String::valueOf).toList(), missing -> {
-            Map<String, Integer> loaded = new HashMap<>();
-            articles.favoriteCounts(missing.stream().map(Long::valueOf).toList())
-                    .forEach((id, count) -> loaded.put(Long.toString(id), count));
+    private Map<Long, ArticleCounts> currentCounts(List<Long> ids) {
+        Map<String, ArticleCounts> found = counts.getAll(ids.stream().map(String::valueOf).toList(), missing -> {
+            Map<String, ArticleCounts> loaded = new HashMap<>();
+            articles.counts(missing.stream().map(Long::valueOf).toList())
+                    .forEach((id, numbers) -> loaded.put(Long.toString(id), numbers));
             return loaded;
         });
-        Map<Long, Integer> counts = new HashMap<>();
-        found.forEach((id, count) -> counts.put(Long.valueOf(id), count));
-        return counts;
+        Map<Long, ArticleCounts> byId = new HashMap<>();
+        found.forEach((id, numbers) -> byId.put(Long.valueOf(id), numbers));
+        return byId;
     }
 
     /** A renamed author's list pages are keyed by username: retire both names' pages. */

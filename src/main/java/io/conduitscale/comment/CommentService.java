@@ -1,6 +1,8 @@
 package io.conduitscale.comment;
 
 import io.conduitscale.article.ArticleDirectory;
+import io.conduitscale.article.ArticleRef;
+import io.conduitscale.platform.events.DomainEvents;
 import io.conduitscale.platform.web.ApiException;
 import io.conduitscale.platform.web.JsonInput;
 import io.conduitscale.platform.web.Timestamps;
@@ -25,11 +27,13 @@ class CommentService {
     private final JdbcClient jdbc;
     private final ArticleDirectory articles;
     private final Profiles profiles;
+    private final DomainEvents events;
 
-    CommentService(JdbcClient jdbc, ArticleDirectory articles, Profiles profiles) {
+    CommentService(JdbcClient jdbc, ArticleDirectory articles, Profiles profiles, DomainEvents events) {
         this.jdbc = jdbc;
         this.articles = articles;
         this.profiles = profiles;
+        this.events = events;
     }
 
     private record CommentRow(long id, long authorId, String body, Instant createdAt, Instant updatedAt) {}
@@ -50,7 +54,8 @@ class CommentService {
 
     @Transactional
     CommentView add(long userId, String slug, JsonNode body) {
-        long articleId = articleId(slug);
+        ArticleRef article = articles.bySlug(slug).orElseThrow(() -> ApiException.notFound("article"));
+        long articleId = article.id();
         JsonNode input = JsonInput.wrapped(body, "comment");
         ApiException.Validation validation = new ApiException.Validation();
         String text = JsonInput.requiredText(input, "body", validation);
@@ -65,6 +70,9 @@ class CommentService {
                 .param("article", articleId).param("author", userId).param("body", text)
                 .query((rs, n) -> row(rs))
                 .single();
+        // comments are part of their article's history: the article is the aggregate
+        events.append("comment.added", "article", articleId, Map.of("commentId", row.id(), "articleId", articleId,
+                "authorId", userId, "articleAuthorId", article.authorId()));
         return view(row, profiles.of(userId, userId));
     }
 
@@ -81,6 +89,7 @@ class CommentService {
             throw ApiException.forbidden("comment");
         }
         jdbc.sql("DELETE FROM comments WHERE id = :id").param("id", id).update();
+        events.append("comment.deleted", "article", articleId, Map.of("commentId", id, "articleId", articleId, "authorId", userId));
     }
 
     private long articleId(String slug) {

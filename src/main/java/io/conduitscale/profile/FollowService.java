@@ -1,6 +1,8 @@
 package io.conduitscale.profile;
 
+import io.conduitscale.platform.events.DomainEvents;
 import io.conduitscale.platform.web.ApiException;
+import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -11,10 +13,12 @@ class FollowService {
 
     private final JdbcClient jdbc;
     private final Profiles profiles;
+    private final DomainEvents events;
 
-    FollowService(JdbcClient jdbc, Profiles profiles) {
+    FollowService(JdbcClient jdbc, Profiles profiles, DomainEvents events) {
         this.jdbc = jdbc;
         this.profiles = profiles;
+        this.events = events;
     }
 
     @Transactional
@@ -23,16 +27,23 @@ class FollowService {
         if (followeeId == followerId) {
             throw ApiException.invalid("profile", "cannot follow yourself");
         }
-        jdbc.sql("INSERT INTO follows (follower_id, followee_id) VALUES (:follower, :followee) ON CONFLICT DO NOTHING")
+        int added = jdbc.sql("INSERT INTO follows (follower_id, followee_id) VALUES (:follower, :followee) ON CONFLICT DO NOTHING")
                 .param("follower", followerId).param("followee", followeeId).update();
+        if (added == 1) {
+            // the followee is the aggregate: a user's followers change in the order they happened
+            events.append("profile.followed", "user", followeeId, Map.of("followerId", followerId, "followeeId", followeeId));
+        }
         return profiles.of(followeeId, followerId);
     }
 
     @Transactional
     Profile unfollow(long followerId, String username) {
         long followeeId = idOf(username, followerId);
-        jdbc.sql("DELETE FROM follows WHERE follower_id = :follower AND followee_id = :followee")
+        int removed = jdbc.sql("DELETE FROM follows WHERE follower_id = :follower AND followee_id = :followee")
                 .param("follower", followerId).param("followee", followeeId).update();
+        if (removed == 1) {
+            events.append("profile.unfollowed", "user", followeeId, Map.of("followerId", followerId, "followeeId", followeeId));
+        }
         return profiles.of(followeeId, followerId);
     }
 

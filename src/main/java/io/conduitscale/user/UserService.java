@@ -1,6 +1,7 @@
 package io.conduitscale.user;
 
 import io.conduitscale.platform.ratelimit.RateLimiter;
+import io.conduitscale.platform.events.DomainEvents;
 import io.conduitscale.platform.security.PasswordHasher;
 import io.conduitscale.platform.security.TokenIssuer;
 import io.conduitscale.platform.security.TokenVersions;
@@ -17,6 +18,7 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -38,17 +40,23 @@ class UserService {
     private final PasswordHasher passwords;
     private final TokenIssuer tokens;
     private final TokenVersions tokenVersions;
-    private final ApplicationEventPublisher events;
+    private final DomainEvents events;
+    private final ApplicationEventPublisher localEvents;
     private final RateLimiter limits;
+    /** A short transaction for the write and its event only, after the slow hash is done. */
+    private final TransactionTemplate transaction;
 
     UserService(UserRepository users, PasswordHasher passwords, TokenIssuer tokens, TokenVersions tokenVersions,
-                ApplicationEventPublisher events, RateLimiter limits) {
+                DomainEvents events, ApplicationEventPublisher localEvents, RateLimiter limits,
+                TransactionTemplate transaction) {
         this.users = users;
         this.passwords = passwords;
         this.tokens = tokens;
         this.tokenVersions = tokenVersions;
         this.events = events;
+        this.localEvents = localEvents;
         this.limits = limits;
+        this.transaction = transaction;
     }
 
     UserView register(JsonNode body) {
@@ -65,7 +73,11 @@ class UserService {
         rejectTaken(username, email, -1);
         String hash = passwords.hash(password);
         try {
-            User user = users.insert(username.trim(), email.trim(), hash);
+            User user = transaction.execute(status -> {
+                User inserted = users.insert(username.trim(), email.trim(), hash);
+                events.append("user.registered", "user", inserted.id(), Map.of("userId", inserted.id()));
+                return inserted;
+            });
             return UserView.of(user, tokens.issue(user.id(), user.username(), user.tokenVersion()));
         } catch (DuplicateKeyException race) {
             // a concurrent registration won between our check and our insert
@@ -132,12 +144,17 @@ class UserService {
         try {
             // a new password revokes every token issued so far except the one this request came with
             // (the session that made the change); the response carries a fresh token of the new version
-            updated = users.update(new User(userId, username.trim(), email.trim(), hash, bio, image, current.tokenVersion()),
-                    passwordChanged, tokenId);
+            updated = transaction.execute(status -> {
+                User changed = users.update(new User(userId, username.trim(), email.trim(), hash, bio, image,
+                        current.tokenVersion()), passwordChanged, tokenId);
+                // the profile (username, bio, image) is public data; the event still carries only the id
+                events.append("user.updated", "user", userId, Map.of("userId", userId));
+                return changed;
+            });
         } catch (DuplicateKeyException race) {
             throw conflict(race);
         }
-        events.publishEvent(new ProfileChanged(userId, current.username(), updated.username()));
+        localEvents.publishEvent(new ProfileChanged(userId, current.username(), updated.username()));
         if (!passwordChanged) {
             return UserView.of(updated, token);
         }

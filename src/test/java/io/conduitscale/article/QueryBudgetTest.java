@@ -137,6 +137,8 @@ class QueryBudgetTest {
     }
 
     private double statements() {
-        return metrics.get("conduit.db.statements").counters().stream().mapToDouble(c -> c.count()).sum();
+        // only statements run for requests: the event machinery polls the same pool in the background
+        return metrics.get("conduit.db.statements").tag("origin", "request").counters().stream()
+                .mapToDouble(c -> c.count()).sum();
     }
 }

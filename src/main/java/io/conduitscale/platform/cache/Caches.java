@@ -97,7 +97,8 @@ public final class Caches {
     private final String namespace;
     private final Cache<String, Object> local;
     private final AtomicLongArray evictionStripes = new AtomicLongArray(STRIPES);
-    private final ConcurrentMap<String, CompletableFuture<Object>> inFlight = new ConcurrentHashMap<>();
+    /** Loads under way, with the invalidation sequence number their requester had observed before starting. */
+    private final ConcurrentMap<String, Load> inFlight = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, AtomicLong> localListGenerations = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Metrics> metrics = new ConcurrentHashMap<>();
     private final MeterRegistry registry;
@@ -114,6 +115,8 @@ public final class Caches {
     private volatile long behindSince;
 
     private record Metrics(Counter hits, Counter misses, Counter evictions) {}
+
+    private record Load(CompletableFuture<Object> result, long observedSequence) {}
 
     Caches(ObjectMapper json, CacheSettings settings, StringRedisTemplate redis, RedisGuard guard, String namespace,
            MeterRegistry registry) {
@@ -172,7 +175,7 @@ public final class Caches {
 
     /** True while invalidations published to Redis have not all been applied here yet. */
     public boolean invalidationsInTransit() {
-        return redis != null && !caughtUpWithInvalidations();
+        return redis != null && !caughtUpWithInvalidations(observeSequence());
     }
 
     public String circuitState() {
@@ -188,7 +191,8 @@ public final class Caches {
         }
         Metrics counters = metricsOf(region.name);
         Map<String, V> result = new LinkedHashMap<>();
-        boolean useLocal = localTierUsable();
+        long observed = observeSequence();
+        boolean useLocal = localTierUsable(observed);
         // eviction counters are read before any tier, so a value read before an eviction is never kept
         Map<String, Long> stripesBefore = new HashMap<>();
         List<String> missing = new ArrayList<>();
@@ -229,34 +233,38 @@ public final class Caches {
         }
         if (!missing.isEmpty()) {
             counters.misses.increment(missing.size());
-            result.putAll(load(region, missing, loader, stripesBefore, useLocal));
+            result.putAll(load(region, missing, loader, stripesBefore, useLocal, observed));
         }
         return result;
     }
 
     /**
-     * Loads the misses, one load per key per instance: concurrent misses of a key wait for the first.
-     * Joining is safe only when this instance has applied every invalidation so far ({@code caughtUp}):
-     * an invalidation removes the key's load from the in-flight map, so a load that might predate a
-     * write is never joined by a request that comes after it. Otherwise the load is private.
+     * Loads the misses, one load per key per instance: concurrent misses of a key wait for one load.
+     * A request may join only a load whose requester had observed at least the invalidation sequence
+     * number this request observed: every write acknowledged before this request began has a number at
+     * most that, so such a load started after the write had committed and cannot return the old row.
+     * An older load is not joined; this request's own load replaces it for later arrivals. Without a
+     * known sequence number (Redis unavailable) the load is private.
      */
     @SuppressWarnings("unchecked")
     private <V> Map<String, V> load(CacheRegion<V> region, List<String> ids, Function<Set<String>, Map<String, V>> loader,
-                                    Map<String, Long> stripesBefore, boolean caughtUp) {
-        boolean useLocal = caughtUp;
+                                    Map<String, Long> stripesBefore, boolean useLocal, long observed) {
         Map<String, CompletableFuture<Object>> mine = new LinkedHashMap<>();
+        Map<String, Load> registered = new HashMap<>();
         Map<String, CompletableFuture<Object>> theirs = new LinkedHashMap<>();
         for (String id : ids) {
-            CompletableFuture<Object> future = new CompletableFuture<>();
-            if (!caughtUp) {
-                mine.put(id, future);
+            Load own = new Load(new CompletableFuture<>(), observed);
+            if (observed < 0) {
+                mine.put(id, own.result());
                 continue;
             }
-            CompletableFuture<Object> existing = inFlight.putIfAbsent(region.key(id), future);
-            if (existing == null) {
-                mine.put(id, future);
+            Load winner = inFlight.compute(region.key(id),
+                    (key, existing) -> existing != null && existing.observedSequence() >= observed ? existing : own);
+            if (winner == own) {
+                mine.put(id, own.result());
+                registered.put(id, own);
             } else {
-                theirs.put(id, existing);
+                theirs.put(id, winner.result());
                 coalesced.increment();
             }
         }
@@ -273,7 +281,7 @@ public final class Caches {
                 mine.values().forEach(future -> future.completeExceptionally(e));
                 throw e;
             } finally {
-                mine.forEach((id, future) -> inFlight.remove(region.key(id), future));
+                registered.forEach((id, load) -> inFlight.remove(region.key(id), load));
             }
         }
         theirs.forEach((id, future) -> {
@@ -510,13 +518,13 @@ public final class Caches {
      * invalidation does. Each read therefore compares Redis's invalidation sequence number (one small
      * GET) with the last one applied here, and skips the local tier while invalidations are in transit.
      */
-    private boolean localTierUsable() {
+    private boolean localTierUsable(long observed) {
         if (redis == null) {
             return true;
         }
         boolean usable = guard.closed() && !namespaceDirty
                 && System.nanoTime() - lastChannelMessage < HEARTBEAT_SILENCE_NANOS
-                && caughtUpWithInvalidations();
+                && caughtUpWithInvalidations(observed);
         if (usable && !localTierTrusted) {
             // the channel is (back) up: whatever the local tier holds may have missed invalidations
             flushLocal();
@@ -525,11 +533,23 @@ public final class Caches {
         return usable;
     }
 
-    private boolean caughtUpWithInvalidations() {
-        long current;
+    /** Redis's invalidation sequence number now: 0 without Redis, -1 when it cannot be known. */
+    private long observeSequence() {
+        if (redis == null) {
+            return 0;
+        }
+        if (namespaceDirty) {
+            return -1;
+        }
         try {
-            current = currentSequence();
+            return currentSequence();
         } catch (RedisUnavailableException e) {
+            return -1;
+        }
+    }
+
+    private boolean caughtUpWithInvalidations(long current) {
+        if (current < 0) {
             return false;
         }
         if (current <= appliedSequence.get()) {

@@ -1,5 +1,6 @@
 package io.conduitscale.platform.db;
 
+import io.conduitscale.platform.web.RequestIdFilter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
@@ -8,6 +9,7 @@ import net.ttddyy.dsproxy.ExecutionInfo;
 import net.ttddyy.dsproxy.QueryInfo;
 import net.ttddyy.dsproxy.listener.QueryExecutionListener;
 import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
+import org.slf4j.MDC;
 
 /**
  * Counts the SQL statements each pool executes, as {@code conduit_db_statements_total{pool=...}}.
@@ -18,22 +20,32 @@ import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
  */
 public final class StatementCounter implements QueryExecutionListener {
 
-    private final Counter statements;
+    private final Counter forRequests;
+    private final Counter inBackground;
 
-    private StatementCounter(Counter statements) {
-        this.statements = statements;
+    private StatementCounter(Counter forRequests, Counter inBackground) {
+        this.forRequests = forRequests;
+        this.inBackground = inBackground;
     }
 
-    /** Wraps a pool so every statement it runs is counted under {@code pool}. */
+    /**
+     * Wraps a pool so every statement it runs is counted under {@code pool}, and under
+     * {@code origin=request} when it serves an HTTP request (the request id is in the logging context)
+     * or {@code origin=background} otherwise (outbox relay, consumers, schedulers).
+     */
     public static DataSource wrap(DataSource pool, String poolName, MeterRegistry registry) {
-        Counter counter = Counter.builder("conduit.db.statements")
-                .description("SQL statements executed, per connection pool")
-                .tag("pool", poolName)
-                .register(registry);
         return ProxyDataSourceBuilder.create(pool)
                 .name(poolName)
-                .listener(new StatementCounter(counter))
+                .listener(new StatementCounter(counter(registry, poolName, "request"), counter(registry, poolName, "background")))
                 .build();
+    }
+
+    private static Counter counter(MeterRegistry registry, String poolName, String origin) {
+        return Counter.builder("conduit.db.statements")
+                .description("SQL statements executed, per connection pool and origin")
+                .tag("pool", poolName)
+                .tag("origin", origin)
+                .register(registry);
     }
 
     @Override
@@ -44,6 +56,7 @@ public final class StatementCounter implements QueryExecutionListener {
     @Override
     public void afterQuery(ExecutionInfo execInfo, List<QueryInfo> queryInfoList) {
         int batch = Math.max(1, execInfo.getBatchSize());
-        statements.increment(Math.max(queryInfoList.size(), batch));
+        Counter counter = MDC.get(RequestIdFilter.MDC_KEY) != null ? forRequests : inBackground;
+        counter.increment(Math.max(queryInfoList.size(), batch));
     }
 }

@@ -36,17 +36,26 @@ public class ProductionSettingsCheck implements ApplicationListener<ApplicationE
         Role role = Role.parse(environment.getProperty("conduit.role"));
         List<String> missing = new ArrayList<>();
         for (Requirement requirement : REQUIRED) {
-            if (requirement.apiOnly() && role != Role.API) {
+            if (requirement.apiOnly() && !role.servesApi()) {
                 continue;
             }
             if (blank(environment.getProperty(requirement.property()))) {
                 missing.add(requirement.environmentVariable());
             }
         }
-        // several instances without a shared cache would serve each other's stale entries
-        if (role == Role.API && blank(environment.getProperty("conduit.redis.url"))
+        // several instances without a shared cache would serve each other's stale entries (workers
+        // invalidate cached counts too, so they need it as much as API instances)
+        if ((role.servesApi() || role.consumesEvents()) && blank(environment.getProperty("conduit.redis.url"))
                 && !"local".equalsIgnoreCase(environment.getProperty("conduit.cache", ""))) {
             missing.add("CONDUIT_REDIS_URL (or CONDUIT_CACHE=local to run one instance without Redis)");
+        }
+        // the chosen event transport needs its broker; the in-process default needs nothing
+        String transport = environment.getProperty("conduit.events.transport", "inprocess").trim().toLowerCase(java.util.Locale.ROOT);
+        if (transport.equals("kafka") && blank(environment.getProperty("conduit.kafka.bootstrap"))) {
+            missing.add("CONDUIT_KAFKA_BOOTSTRAP");
+        }
+        if (transport.equals("sqs") && blank(environment.getProperty("conduit.sqs.queue-url"))) {
+            missing.add("CONDUIT_SQS_QUEUE_URL");
         }
         if (!missing.isEmpty()) {
             throw new MissingSettingsException(missing);

@@ -1,5 +1,6 @@
 package io.conduitscale.platform.web;
 
+import io.conduitscale.platform.settings.Role;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,9 +30,11 @@ public class GracefulDrain implements SmartLifecycle {
     private volatile boolean running;
     private volatile boolean drained;
 
-    public GracefulDrain(ApplicationEventPublisher events, @Value("${conduit.shutdown.drain:0s}") Duration drain) {
+    public GracefulDrain(ApplicationEventPublisher events, @Value("${conduit.shutdown.drain:0s}") Duration drain,
+                         @Value("${conduit.role:}") String role) {
         this.events = events;
-        this.drain = drain;
+        // a worker is behind no load balancer, and a spot instance has 30 s in all: nothing to drain
+        this.drain = Role.parse(role) == Role.WORKER ? Duration.ZERO : drain;
     }
 
     /**
