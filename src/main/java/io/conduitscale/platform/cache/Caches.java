@@ -522,15 +522,15 @@ public final class Caches {
         if (redis == null) {
             return true;
         }
-        boolean usable = guard.closed() && !namespaceDirty
-                && System.nanoTime() - lastChannelMessage < HEARTBEAT_SILENCE_NANOS
-                && caughtUpWithInvalidations(observed);
-        if (usable && !localTierTrusted) {
-            // the channel is (back) up: whatever the local tier holds may have missed invalidations
+        boolean channelHealthy = guard.closed() && !namespaceDirty
+                && System.nanoTime() - lastChannelMessage < HEARTBEAT_SILENCE_NANOS;
+        if (channelHealthy && !localTierTrusted) {
+            // the channel is (back) up: whatever the local tier holds may have missed invalidations.
+            // Merely lagging behind the sequence is not such a case: the messages still arrive, in order.
             flushLocal();
         }
-        localTierTrusted = usable;
-        return usable;
+        localTierTrusted = channelHealthy;
+        return channelHealthy && caughtUpWithInvalidations(observed);
     }
 
     /** Redis's invalidation sequence number now: 0 without Redis, -1 when it cannot be known. */
