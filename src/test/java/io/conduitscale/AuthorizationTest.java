@@ -29,7 +29,7 @@ class AuthorizationTest {
         String slug = api.createArticle(ownerToken, "Owned " + owner, "owned");
         long commentId = api.post("/api/articles/" + slug + "/comments", "{\"comment\":{\"body\":\"mine\"}}", ownerToken)
                 .json().get("comment").get("id").asLong();
-        JsonNode articleBefore = api.get("/api/articles/" + slug).json();
+        JsonNode articleBefore = withoutViews(api.get("/api/articles/" + slug).json());
         JsonNode commentsBefore = api.get("/api/articles/" + slug + "/comments").json();
         JsonNode ownerBefore = api.get("/api/user", ownerToken).json();
 
@@ -57,10 +57,16 @@ class AuthorizationTest {
         cases++;
         System.out.println("authorization matrix: " + cases + " forbidden cases");
 
-        assertThat(api.get("/api/articles/" + slug).json()).isEqualTo(articleBefore);
+        assertThat(withoutViews(api.get("/api/articles/" + slug).json())).isEqualTo(articleBefore);
         assertThat(api.get("/api/articles/" + slug + "/comments").json()).isEqualTo(commentsBefore);
         assertThat(api.get("/api/user", ownerToken).json()).isEqualTo(ownerBefore);
         assertThat(api.get("/api/user", intruderToken).json().get("user").get("username").asString()).isEqualTo(intruder);
+    }
+
+    /** Reading an article counts a view (asynchronously): the one field that may change by reading. */
+    private static JsonNode withoutViews(JsonNode article) {
+        ((tools.jackson.databind.node.ObjectNode) article.get("article")).remove("viewsCount");
+        return article;
     }
 
     @Test
