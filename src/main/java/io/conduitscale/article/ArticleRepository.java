@@ -161,7 +161,7 @@ class ArticleRepository {
                 .update() == 1;
     }
 
-    /** Sets the article's tags, in the given order; the tags must exist (Tags.use creates them). */
+    /** Sets the article's tags, in the given order; the tags must exist (Tags.change creates them). */
     void replaceTags(long articleId, List<String> namesInOrder) {
         jdbc.sql("DELETE FROM article_tags WHERE article_id = :id").param("id", articleId).update();
         if (namesInOrder.isEmpty()) {
