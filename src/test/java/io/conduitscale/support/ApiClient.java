@@ -109,4 +109,21 @@ public final class ApiClient {
         }
         return response.json().get("article").get("slug").asString();
     }
+
+    /**
+     * Sums the samples of a Prometheus metric from {@code /actuator/prometheus} whose labels contain every
+     * one of {@code labels} (e.g. {@code pool="replica-1"}).
+     */
+    public double metric(String name, String... labels) {
+        String text = get("/actuator/prometheus").text();
+        double sum = 0;
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("(?m)^" + name + "\\{([^}]*)\\} ([0-9.eE+-]+|NaN)$").matcher(text);
+        while (matcher.find()) {
+            String found = matcher.group(1);
+            if (java.util.Arrays.stream(labels).allMatch(found::contains) && !"NaN".equals(matcher.group(2))) {
+                sum += Double.parseDouble(matcher.group(2));
+            }
+        }
+        return sum;
+    }
 }

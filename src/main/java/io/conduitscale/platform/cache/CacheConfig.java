@@ -1,5 +1,6 @@
 package io.conduitscale.platform.cache;
 
+import io.conduitscale.platform.db.DatabaseIdentity;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,14 +42,7 @@ class CacheConfig {
      * or by two releases during a rolling deploy, never serves one of them the other's rows.
      */
     static String namespace(JdbcClient jdbc) {
-        String cluster;
-        try {
-            cluster = jdbc.sql("SELECT system_identifier::text FROM pg_control_system()").query(String.class).single();
-        } catch (RuntimeException notPermitted) {
-            // managed databases may refuse pg_control_system() to non-superusers; the server address serves
-            cluster = jdbc.sql("SELECT coalesce(host(inet_server_addr()), 'local') || '-' || coalesce(inet_server_port(), 0)")
-                    .query(String.class).single();
-        }
+        String cluster = DatabaseIdentity.cluster(jdbc);
         String database = jdbc.sql("SELECT current_database()").query(String.class).single();
         String schema = jdbc.sql("SELECT coalesce(max(version), '0') FROM flyway_schema_history WHERE success")
                 .query(String.class).optional().orElse("0");

@@ -3,6 +3,7 @@ package io.conduitscale.platform.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.conduitscale.platform.cache.RedisGuard.RedisUnavailableException;
+import io.conduitscale.platform.db.ReadScope;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -273,7 +274,9 @@ public final class Caches {
             try {
                 Map<String, String> versions = versionsBeforeLoad(region, mine.keySet());
                 loads.increment();
-                Map<String, V> loaded = loader.apply(new LinkedHashSet<>(mine.keySet()));
+                // shared with every reader: under session consistency too, it must come from a replica
+                // that has every acknowledged write (or from the primary)
+                Map<String, V> loaded = ReadScope.sharedResult(() -> loader.apply(new LinkedHashSet<>(mine.keySet())));
                 result.putAll(loaded);
                 store(region, loaded, versions, stripesBefore, useLocal);
                 mine.forEach((id, future) -> future.complete(loaded.get(id)));

@@ -9,7 +9,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
@@ -44,9 +48,49 @@ public class DataSourceConfig {
     }
 
     @Bean(destroyMethod = "close")
-    PooledDataSource dataSource(DatabaseEndpoint endpoint, DatabaseProperties properties, MeterRegistry registry) {
-        HikariDataSource pool = pool(PRIMARY_POOL, endpoint, properties, registry);
-        return new PooledDataSource(pool, StatementCounter.wrap(pool, PRIMARY_POOL, registry));
+    PooledDataSource dataSource(DatabaseEndpoint endpoint, DatabaseProperties properties, MeterRegistry registry,
+                                ObjectProvider<CommitPositions> positions) {
+        HikariDataSource pool = pool(PRIMARY_POOL, endpoint, properties.pool(), properties, registry, config -> {});
+        List<String> replicaUrls = properties.replica().configuredUrls();
+        if (replicaUrls.isEmpty()) {
+            return new PooledDataSource(pool, StatementCounter.wrap(pool, PRIMARY_POOL, registry), List.of(), null);
+        }
+        DataSource primary = StatementCounter.wrap(pool, PRIMARY_POOL, registry,
+                new PositionPublishingTransactionManager.WriteDetector());
+        List<ReplicaPool> replicas = new ArrayList<>();
+        for (int i = 0; i < replicaUrls.size(); i++) {
+            replicas.add(replicaPool("replica-" + (i + 1), replicaUrls.get(i), endpoint, properties, registry));
+        }
+        DatabaseProperties.Replicas settings = properties.replica();
+        ReadRouter router = new ReadRouter(primary, replicas, positions.getObject(), properties.readConsistency(),
+                settings.maxWait(), registry);
+        return new PooledDataSource(pool, primary, replicas, router);
+    }
+
+    /**
+     * A replica's pool: its own name and {@code application_name}, its own size, and timeouts short enough
+     * that a dead or frozen replica costs a read at most {@code CONDUIT_DB_REPLICA_TIMEOUT} before the read
+     * is retried on the primary. It may be unreachable when the instance starts: the monitor puts it in
+     * rotation once it answers.
+     */
+    private static ReplicaPool replicaPool(String name, String url, DatabaseEndpoint primary, DatabaseProperties properties,
+                                           MeterRegistry registry) {
+        DatabaseProperties.Replicas settings = properties.replica();
+        DatabaseEndpoint endpoint = new DatabaseEndpoint.Configured(url,
+                settings.user() == null || settings.user().isBlank() ? primary.user() : settings.user(),
+                settings.password() == null || settings.password().isBlank() ? primary.password() : settings.password());
+        long timeout = settings.timeout().toMillis();
+        int seconds = (int) Math.max(1, (timeout + 999) / 1000);
+        HikariDataSource pool = pool(name, endpoint, settings.pool(), properties, registry, config -> {
+            config.setConnectionTimeout(Math.max(250, Math.min(timeout, settings.pool().connectionTimeout().toMillis())));
+            config.setValidationTimeout(Math.max(250, Math.min(timeout, 1000)));
+            config.setInitializationFailTimeout(-1);
+            // pgjdbc's timeouts are whole seconds: a read, a login or a connect that hangs fails after this
+            config.addDataSourceProperty("socketTimeout", seconds);
+            config.addDataSourceProperty("connectTimeout", seconds);
+            config.addDataSourceProperty("loginTimeout", seconds);
+        });
+        return new ReplicaPool(name, pool, StatementCounter.wrap(pool, name, registry), settings.timeout());
     }
 
     /**
@@ -64,9 +108,9 @@ public class DataSourceConfig {
         };
     }
 
-    static HikariDataSource pool(String name, DatabaseEndpoint endpoint, DatabaseProperties properties,
-                                 MeterRegistry registry) {
-        DatabaseProperties.Pool pool = properties.pool();
+    static HikariDataSource pool(String name, DatabaseEndpoint endpoint, DatabaseProperties.Pool pool,
+                                 DatabaseProperties properties, MeterRegistry registry,
+                                 Consumer<HikariConfig> customizer) {
         HikariConfig config = new HikariConfig();
         config.setPoolName(name);
         config.setJdbcUrl(endpoint.jdbcUrl());
@@ -81,23 +125,50 @@ public class DataSourceConfig {
         // a startup parameter rather than a SET after connecting, so it costs no round trip
         config.addDataSourceProperty("options", "-c statement_timeout=" + properties.statementTimeout().toMillis());
         config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+        customizer.accept(config);
         return new HikariDataSource(config);
     }
 
-    /** The counting proxy the application uses, holding the pool it must close on shutdown. */
+    /**
+     * The data source the application uses: the primary's counting pool behind a
+     * LazyConnectionDataSourceProxy, with the read router as its read-only data source when replicas are
+     * configured. Holds the pools it must close on shutdown.
+     */
     public static final class PooledDataSource extends DelegatingDataSource implements Closeable {
 
         private final HikariDataSource pool;
+        private final DataSource primary;
+        private final List<ReplicaPool> replicas;
 
-        PooledDataSource(HikariDataSource pool, DataSource counted) {
+        PooledDataSource(HikariDataSource pool, DataSource counted, List<ReplicaPool> replicas, ReadRouter router) {
             // a transaction takes a connection at its first statement, not at its start: a read served
-            // entirely from the cache never touches the pool
-            super(new LazyConnectionDataSourceProxy(counted));
+            // entirely from the cache never touches the pool (nor a replica, nor the commit-position marker)
+            super(lazy(counted, router));
             this.pool = pool;
+            this.primary = counted;
+            this.replicas = List.copyOf(replicas);
+        }
+
+        private static DataSource lazy(DataSource counted, ReadRouter router) {
+            LazyConnectionDataSourceProxy proxy = new LazyConnectionDataSourceProxy(counted);
+            if (router != null) {
+                // Spring's own switch: read-only transactions take their connection from here
+                proxy.setReadOnlyDataSource(router);
+            }
+            return proxy;
         }
 
         public HikariDataSource pool() {
             return pool;
+        }
+
+        /** The primary, never a replica: for work that must see its own writes at once (the replica monitor). */
+        DataSource primary() {
+            return primary;
+        }
+
+        List<ReplicaPool> replicas() {
+            return replicas;
         }
 
         @Override
@@ -107,6 +178,7 @@ public class DataSourceConfig {
 
         @Override
         public void close() throws IOException {
+            replicas.forEach(replica -> replica.pool().close());
             pool.close();
         }
     }

@@ -1,8 +1,10 @@
 package io.conduitscale.platform.db;
 
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.bind.Name;
 
 /**
  * The primary database ({@code CONDUIT_DB_*}). With no URL the embedded PostgreSQL is started.
@@ -15,6 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param statementTimeout  server-side cap on any one statement
  * @param embeddedPort      port of the embedded PostgreSQL; 0 picks a free one
  * @param pool              the primary's connection pool
+ * @param readConsistency   which writes a read served by a replica must see (docs/database.md)
+ * @param replica           the read replicas; none by default
  */
 @ConfigurationProperties("conduit.db")
 public record DatabaseProperties(
@@ -24,7 +28,44 @@ public record DatabaseProperties(
         @DefaultValue("true") boolean migrateOnStart,
         @DefaultValue("5s") Duration statementTimeout,
         @DefaultValue("0") int embeddedPort,
-        @DefaultValue Pool pool) {
+        @DefaultValue Pool pool,
+        @DefaultValue("strong") ReadConsistency readConsistency,
+        @DefaultValue Replicas replica) {
+
+    /** Which writes a read on a replica is guaranteed to see. */
+    public enum ReadConsistency {
+        /** Every write acknowledged by any instance before the read started. */
+        STRONG,
+        /** The reader's own writes (per user, or the position a client sends back); others within the lag limit. */
+        SESSION
+    }
+
+    /**
+     * @param urls          JDBC URLs of the read replicas ({@code CONDUIT_DB_REPLICA_URLS}, comma-separated)
+     * @param user          replica user; the primary's if unset
+     * @param password      replica password; the primary's if unset
+     * @param maxWait       ({@code wait}) how long a read may wait for a replica to replay the position it needs
+     *                      before it goes to the primary
+     * @param maxLag        a replica further behind than this leaves rotation until it catches up
+     * @param timeout       a replica that does not answer within this (a health check, a connection, a
+     *                      read) is taken out of rotation and the read is served by the primary
+     * @param checkInterval how often each replica's reachability and lag are measured
+     * @param pool          each replica's connection pool
+     */
+    public record Replicas(
+            @DefaultValue List<String> urls,
+            String user,
+            String password,
+            @Name("wait") @DefaultValue("20ms") Duration maxWait,
+            @DefaultValue("1s") Duration maxLag,
+            @DefaultValue("1s") Duration timeout,
+            @DefaultValue("250ms") Duration checkInterval,
+            @DefaultValue Pool pool) {
+
+        public List<String> configuredUrls() {
+            return urls.stream().map(String::trim).filter(url -> !url.isEmpty()).toList();
+        }
+    }
 
     /**
      * @param maxSize           connections at most; see docs/database.md for the sizing rule

@@ -33,11 +33,15 @@ public final class StatementCounter implements QueryExecutionListener {
      * {@code origin=request} when it serves an HTTP request (the request id is in the logging context)
      * or {@code origin=background} otherwise (outbox relay, consumers, schedulers).
      */
-    public static DataSource wrap(DataSource pool, String poolName, MeterRegistry registry) {
-        return ProxyDataSourceBuilder.create(pool)
+    public static DataSource wrap(DataSource pool, String poolName, MeterRegistry registry,
+                                  QueryExecutionListener... alsoNotify) {
+        ProxyDataSourceBuilder builder = ProxyDataSourceBuilder.create(pool)
                 .name(poolName)
-                .listener(new StatementCounter(counter(registry, poolName, "request"), counter(registry, poolName, "background")))
-                .build();
+                .listener(new StatementCounter(counter(registry, poolName, "request"), counter(registry, poolName, "background")));
+        for (QueryExecutionListener listener : alsoNotify) {
+            builder.listener(listener);
+        }
+        return builder.build();
     }
 
     private static Counter counter(MeterRegistry registry, String poolName, String origin) {

@@ -1,0 +1,122 @@
+package io.conduitscale.platform.db;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One read replica: its connection pool, and what is known of it — whether it is in rotation, the
+ * highest WAL position it was seen to have replayed, and its lag. The monitor and the router update it.
+ */
+final class ReplicaPool {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplicaPool.class);
+
+    private final String name;
+    private final HikariDataSource pool;
+    private final DataSource counted;
+    private final AtomicLong replayed = new AtomicLong(WalPosition.NONE);
+    private volatile boolean inRotation;
+    private volatile double lagSeconds = Double.NaN;
+    private volatile String outOfRotationReason = "not checked yet";
+
+    private final int timeoutMillis;
+
+    ReplicaPool(String name, HikariDataSource pool, DataSource counted, Duration timeout) {
+        this.name = name;
+        this.pool = pool;
+        this.counted = counted;
+        this.timeoutMillis = (int) timeout.toMillis();
+    }
+
+    String name() {
+        return name;
+    }
+
+    HikariDataSource pool() {
+        return pool;
+    }
+
+    /**
+     * A connection whose statements are counted under this pool's name, and on which any wait for the
+     * replica's answer ends after the replica timeout. The driver's {@code socketTimeout} should do that
+     * already, but a pooled connection's timeout can be reset on its way back to the pool (seen with a
+     * frozen replica: a read waited forever), so it is set on every checkout; it costs no round trip.
+     */
+    Connection connection() throws SQLException {
+        return withTimeout(counted.getConnection());
+    }
+
+    /** A connection for health checks: not counted, with the same bounded wait. */
+    Connection uncountedConnection() throws SQLException {
+        return withTimeout(pool.getConnection());
+    }
+
+    private Connection withTimeout(Connection connection) throws SQLException {
+        try {
+            connection.setNetworkTimeout(Runnable::run, timeoutMillis);
+            return connection;
+        } catch (SQLException | RuntimeException failed) {
+            connection.close();
+            throw failed;
+        }
+    }
+
+    boolean inRotation() {
+        return inRotation;
+    }
+
+    long replayed() {
+        return replayed.get();
+    }
+
+    double lagSeconds() {
+        return lagSeconds;
+    }
+
+    String outOfRotationReason() {
+        return outOfRotationReason;
+    }
+
+    void observedReplay(long position) {
+        replayed.accumulateAndGet(position, (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
+    }
+
+    void observedLag(double seconds) {
+        this.lagSeconds = seconds;
+    }
+
+    void putInRotation() {
+        if (!inRotation) {
+            log.info("replica {} is in rotation (lag {} s)", name, lagSeconds);
+        }
+        inRotation = true;
+        outOfRotationReason = null;
+    }
+
+    void takeOutOfRotation(String reason) {
+        if (inRotation) {
+            log.warn("replica {} leaves rotation: {}", name, reason);
+        }
+        inRotation = false;
+        outOfRotationReason = reason;
+    }
+
+    /** The replica's replay position, read on a connection of its pool without counting the statement. */
+    static long replayPosition(Connection connection) throws SQLException {
+        // the driver's own connection, under the counting and pooling proxies: a routing check is not an application statement
+        Connection raw = connection.unwrap(Connection.class);
+        try (Statement statement = raw.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT pg_last_wal_replay_lsn()::text")) {
+            rs.next();
+            return WalPosition.parse(rs.getString(1));
+        }
+    }
+}
