@@ -170,7 +170,7 @@ module "service" {
     kafka_iam               = var.events_transport == "kafka" ? "true" : null
     sqs_queue_url           = module.messaging.queue_url
     aws_region              = local.region
-    java_tool_options       = var.tracing_enabled ? "-javaagent:/opt/otel/aws-opentelemetry-agent.jar" : null
+    java_tool_options       = var.tracing_enabled ? "-javaagent:/opt/otel/opentelemetry-javaagent.jar" : null
     trace_sampling_ratio    = tostring(var.trace_sampling_ratio)
   }
 
