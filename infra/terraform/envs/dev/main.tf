@@ -16,6 +16,8 @@ module "conduit" {
   vpc_cidr           = "10.41.0.0/16"
   az_count           = 3
   single_nat_gateway = true
+  # endpoints would cost more than the little traffic they keep off the single NAT gateway
+  vpc_interface_endpoints = []
 
   api_cpu                 = 512
   api_memory              = 1024
@@ -43,7 +45,7 @@ module "conduit" {
   events_transport         = var.events_transport
   jwt_rotation_in_progress = var.jwt_rotation_in_progress
   tracing_enabled          = true
-  trace_sampling_ratio     = 1
+  trace_sampling_ratio     = 0.1
   log_retention_days       = 7
   monthly_budget_usd       = 250
 

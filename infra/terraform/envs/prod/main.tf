@@ -44,7 +44,7 @@ module "conduit" {
   events_transport         = var.events_transport
   jwt_rotation_in_progress = var.jwt_rotation_in_progress
   tracing_enabled          = true
-  trace_sampling_ratio     = 0.05
+  trace_sampling_ratio     = 0.01
   log_retention_days       = 30
   monthly_budget_usd       = 2500
 

@@ -19,7 +19,10 @@ module "network" {
   cidr               = var.vpc_cidr
   az_count           = var.az_count
   single_nat_gateway = var.single_nat_gateway
-  tags               = local.tags
+  # interface endpoints cost about $7/month per zone each: prod keeps ECR, Secrets Manager and Logs traffic off
+  # the NAT gateways; dev sends it through its single NAT gateway (the S3 gateway endpoint is free and always on)
+  interface_endpoints = var.vpc_interface_endpoints
+  tags                = local.tags
 }
 
 module "registry" {

@@ -61,6 +61,12 @@ variable "single_nat_gateway" {
   type        = bool
 }
 
+variable "vpc_interface_endpoints" {
+  description = "Interface VPC endpoints (service suffixes); [] sends that traffic through the NAT gateway(s)."
+  type        = list(string)
+  default     = ["ecr.api", "ecr.dkr", "secretsmanager", "logs"]
+}
+
 variable "alb_access_logs_bucket" {
   description = "S3 bucket for ALB access logs, or null."
   type        = string
@@ -177,6 +183,12 @@ variable "database_backup_retention_days" {
   description = "Backup retention."
   type        = number
   default     = 7
+}
+
+variable "aurora_reader_routing" {
+  description = "With Aurora, pass the readers' proxy endpoint as CONDUIT_DB_REPLICA_URLS (only once the application's consistency routing supports aurora_replica_status())."
+  type        = bool
+  default     = false
 }
 
 variable "cache_node_type" {

@@ -33,7 +33,7 @@ variable "single_nat_gateway" {
 variable "interface_endpoints" {
   description = "Interface VPC endpoints (service suffixes). S3 is always a gateway endpoint."
   type        = list(string)
-  default     = ["ecr.api", "ecr.dkr", "secretsmanager", "logs", "ssm", "sqs", "xray", "monitoring", "sts"]
+  default     = ["ecr.api", "ecr.dkr", "secretsmanager", "logs"]
 }
 
 variable "tags" {
