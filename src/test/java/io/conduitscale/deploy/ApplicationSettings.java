@@ -91,7 +91,10 @@ final class ApplicationSettings {
         Parameter[] parameters = canonicalConstructor(type, components).getParameters();
         for (int i = 0; i < components.length; i++) {
             RecordComponent component = components[i];
-            String property = prefix + "." + kebab(component.getName());
+            // @Name renames a property whose natural name is not a legal Java name (e.g. "wait")
+            org.springframework.boot.context.properties.bind.Name renamed =
+                    parameters[i].getAnnotation(org.springframework.boot.context.properties.bind.Name.class);
+            String property = prefix + "." + (renamed != null ? renamed.value() : kebab(component.getName()));
             Class<?> componentType = component.getType();
             if (componentType.isRecord() && componentType.getName().startsWith("io.conduitscale.")) {
                 walk(componentType, property, settings);

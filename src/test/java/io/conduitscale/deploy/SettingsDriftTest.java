@@ -40,10 +40,7 @@ class SettingsDriftTest {
      * read by this branch's application. Remove a name here and its `pending: true` in deploy/settings.yaml
      * when its issue lands.
      */
-    static final Set<String> PENDING = Set.of(
-            "CONDUIT_DB_REPLICA_URLS", "CONDUIT_DB_REPLICA_USER", "CONDUIT_DB_REPLICA_PASSWORD",
-            "CONDUIT_DB_READ_CONSISTENCY", "CONDUIT_DB_REPLICA_WAIT", "CONDUIT_DB_REPLICA_MAX_LAG",
-            "CONDUIT_DB_REPLICA_POOL_MAX_SIZE", "CONDUIT_DB_REPLICA_POOL_MIN_IDLE", "CONDUIT_KAFKA_IAM");
+    static final Set<String> PENDING = Set.of("CONDUIT_KAFKA_IAM");
 
     /** Non-CONDUIT variables the image understands (Spring's port, the JVM, the OpenTelemetry agent). */
     static final Pattern PLATFORM_NAME = Pattern.compile("SERVER_PORT|JAVA_TOOL_OPTIONS|OTEL_[A-Z_]+");
