@@ -1,7 +1,6 @@
 package io.conduitscale.platform.web;
 
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -94,9 +93,7 @@ public class ApiExceptionHandler {
             PessimisticLockingFailureException.class})
     ResponseEntity<ErrorBody> databaseBusy(Exception e) {
         log.warn("database unavailable or saturated, answering 503: {}", rootMessage(e));
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                .header(HttpHeaders.RETRY_AFTER, "1")
-                .body(ErrorBody.general("the service is busy, retry shortly"));
+        return DatabaseBusy.response();
     }
 
     /** A unique constraint lost a race that no earlier check could see; the client may simply retry. */
@@ -113,7 +110,7 @@ public class ApiExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ErrorBody> unexpected(Exception e) throws Exception {
-        if (hasCause(e, SQLTransientConnectionException.class)) {
+        if (DatabaseBusy.isCause(e)) {
             return databaseBusy(e);
         }
         if (hasCause(e, org.apache.tomcat.util.http.InvalidParameterException.class)) {
