@@ -24,13 +24,18 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     public static RedisServerProcess start() throws IOException, InterruptedException {
+        RedisServerProcess redis = notStarted();
+        redis.startAgain();
+        return redis;
+    }
+
+    /** A free port for a server that is not running yet: start it later with {@link #startAgain()}. */
+    public static RedisServerProcess notStarted() throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        RedisServerProcess redis = new RedisServerProcess(port, Files.createTempDirectory("conduit-redis-"));
-        redis.startAgain();
-        return redis;
+        return new RedisServerProcess(port, Files.createTempDirectory("conduit-redis-"));
     }
 
     public String url() {

@@ -12,8 +12,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.ObjectMapper;
@@ -49,22 +50,47 @@ class CacheConfig {
         return "conduit:" + cluster + ":" + database + ":s" + schema + ":f" + FORMAT;
     }
 
-    /** Subscribes to the invalidation channel and sends the heartbeat that proves it alive. */
+    /**
+     * Subscribes to the invalidation channel and sends the heartbeat that proves it alive.
+     * <p>
+     * Redis may be down when the instance boots (an autoscaled task starting during a Redis outage):
+     * the subscription is then retried every second in the background, and until it succeeds no
+     * heartbeat arrives, so the cache serves nothing from the local tier and stays correct.
+     */
     @Bean
-    SmartLifecycle cacheInvalidationChannel(Caches caches, ObjectProvider<RedisMessageListenerContainer> container) {
+    SmartLifecycle cacheInvalidationChannel(Caches caches, ObjectProvider<RedisMessageListenerContainer> container,
+            ObjectProvider<StringRedisTemplate> redis) {
         return new SmartLifecycle() {
+            private final Logger log = LoggerFactory.getLogger("io.conduitscale.platform.cache.InvalidationChannel");
             private ScheduledExecutorService heartbeat;
+            private RedisMessageListenerContainer listeners;
 
             @Override
             public void start() {
-                RedisMessageListenerContainer listeners = container.getIfAvailable();
+                listeners = container.getIfAvailable();
                 if (listeners == null) {
                     return;
                 }
                 listeners.addMessageListener((message, pattern) -> caches.onChannelMessage(Caches.decode(message.getBody())),
                         new ChannelTopic(caches.channel()));
                 heartbeat = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("cache-heartbeat").factory());
-                heartbeat.scheduleWithFixedDelay(caches::heartbeat, 0, 1, TimeUnit.SECONDS);
+                heartbeat.scheduleWithFixedDelay(this::subscribeAndBeat, 0, 1, TimeUnit.SECONDS);
+            }
+
+            private void subscribeAndBeat() {
+                if (!listeners.isRunning()) {
+                    // the container is started only once Redis answers: started against an unreachable
+                    // Redis it fails (or waits for its subscription); once running, it recovers by itself
+                    try {
+                        redis.getObject().execute(RedisConnection::ping);
+                        listeners.start();
+                        log.info("subscribed to the cache invalidation channel");
+                    } catch (RuntimeException e) {
+                        log.warn("cannot subscribe to the cache invalidation channel yet, retrying: {}", e.toString());
+                        return;
+                    }
+                }
+                caches.heartbeat();
             }
 
             @Override
@@ -72,6 +98,9 @@ class CacheConfig {
                 if (heartbeat != null) {
                     heartbeat.shutdownNow();
                     heartbeat = null;
+                }
+                if (listeners != null && listeners.isRunning()) {
+                    listeners.stop();
                 }
             }
 

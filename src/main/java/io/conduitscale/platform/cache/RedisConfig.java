@@ -66,6 +66,9 @@ class RedisConfig {
         RedisMessageListenerContainer container = new RedisMessageListenerContainer();
         container.setConnectionFactory(connections);
         container.setRecoveryInterval(1000);
+        // started by the cache's invalidation channel, which keeps trying while Redis is unreachable:
+        // started here, a Redis outage at boot would stop the whole instance from starting
+        container.setAutoStartup(false);
         return container;
     }
 
