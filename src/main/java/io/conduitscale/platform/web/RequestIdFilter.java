@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * With {@code CONDUIT_HTTP_ACCESS_LOG=true} it also writes one line per request (method, path,
  * status, milliseconds). Off by default: at thousands of requests per second, access logs cost
  * more than they tell; the load balancer's own logs and the latency histograms cover the rest.
+ * Deployed, it is on with {@code CONDUIT_HTTP_ACCESS_LOG_SUCCESS_SAMPLE} below 1: every failed
+ * request (status 400 and above) is logged, and only that share of the successful ones, so the log
+ * keeps every failure for investigation at a small fraction of the volume.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -36,9 +40,15 @@ public class RequestIdFilter extends OncePerRequestFilter {
     private static final Logger accessLog = LoggerFactory.getLogger("io.conduitscale.access");
 
     private final boolean logAccess;
+    private final double successSample;
 
-    public RequestIdFilter(@Value("${conduit.http.access-log:false}") boolean logAccess) {
+    public RequestIdFilter(@Value("${conduit.http.access-log:false}") boolean logAccess,
+            @Value("${conduit.http.access-log-success-sample:1.0}") double successSample) {
+        if (!(successSample >= 0 && successSample <= 1)) {
+            throw new IllegalArgumentException("conduit.http.access-log-success-sample must be between 0 and 1, not " + successSample);
+        }
         this.logAccess = logAccess;
+        this.successSample = successSample;
     }
 
     @Override
@@ -52,11 +62,15 @@ public class RequestIdFilter extends OncePerRequestFilter {
         try {
             chain.doFilter(request, response);
         } finally {
-            if (logAccess) {
+            if (logAccess && (response.getStatus() >= 400 || sampled())) {
                 accessLog.info("{} {} {} {}ms", request.getMethod(), request.getRequestURI(), response.getStatus(),
                         (System.nanoTime() - started) / 1_000_000);
             }
             MDC.remove(MDC_KEY);
         }
+    }
+
+    private boolean sampled() {
+        return successSample >= 1 || (successSample > 0 && ThreadLocalRandom.current().nextDouble() < successSample);
     }
 }
