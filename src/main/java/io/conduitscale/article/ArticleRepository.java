@@ -94,6 +94,16 @@ class ArticleRepository {
         return jdbc.sql("SELECT id FROM articles WHERE slug = :slug").param("slug", slug).query(Long.class).optional();
     }
 
+    /**
+     * The id, with the row share-locked until commit, for favorite and unfavorite. Racing the article's
+     * deletion (which locks the row first, then its favorites), they either complete first or wait and
+     * then find no article (404): a favorite never fails its foreign key, and neither ever holds a
+     * favorites row the deletion waits for while waiting for the deletion itself (a deadlock).
+     */
+    Optional<Long> idBySlugForFavorite(String slug) {
+        return jdbc.sql("SELECT id FROM articles WHERE slug = :slug FOR KEY SHARE").param("slug", slug).query(Long.class).optional();
+    }
+
     Optional<ArticleRef> refBySlug(String slug) {
         return jdbc.sql("SELECT id, author_id FROM articles WHERE slug = :slug").param("slug", slug)
                 .query((rs, row) -> new ArticleRef(rs.getLong("id"), rs.getLong("author_id"))).optional();

@@ -50,10 +50,12 @@ class ArticleService {
     private final CacheRegion<PageOfIds> pages;
     private final DomainEvents events;
     private final ArticleViewCounter viewCounter;
+    private final ArticleTotals totals;
 
     ArticleService(ArticleRepository articles, Profiles profiles, Tags tags, Caches caches, DomainEvents events,
-                   ArticleViewCounter viewCounter) {
+                   ArticleViewCounter viewCounter, ArticleTotals totals) {
         this.articles = articles;
+        this.totals = totals;
         this.profiles = profiles;
         this.tags = tags;
         this.caches = caches;
@@ -87,7 +89,11 @@ class ArticleService {
     }
 
     private long countOf(List<ArticleRow> page, ArticleFilter filter, Pagination pagination) {
-        return page.isEmpty() && pagination.offset() == 0 ? 0 : articles.count(filter);
+        if (page.isEmpty() && pagination.offset() == 0) {
+            return 0;
+        }
+        Long counted = totals.fromCounters(filter);
+        return counted != null ? counted : articles.count(filter);
     }
 
     @Transactional(readOnly = true)
@@ -139,6 +145,7 @@ class ArticleService {
 
         Inserted created = insertWithUniqueSlug(Slugs.base(title), title, description, text, authorId);
         setTags(created.id(), List.of(), tagList);
+        totals.created(authorId);
         events.append("article.created", "article", created.id(), Map.of("articleId", created.id(), "authorId", authorId));
         ArticleRow row = articles.findBySlug(created.slug()).orElseThrow();
         caches.bumpListsAfterCommit(ArticleLists.containing(authorName(authorId), tagList));
@@ -188,6 +195,7 @@ class ArticleService {
     void delete(long userId, String slug) {
         ArticleRow current = ownedBy(userId, slug);
         tags.change(List.of(), current.tagList());
+        totals.deleting(current.id(), userId);
         articles.delete(current.id());
         events.append("article.deleted", "article", current.id(), Map.of("articleId", current.id(), "authorId", userId));
         rows.evictAfterCommit(Long.toString(current.id()));
@@ -198,9 +206,10 @@ class ArticleService {
 
     @Transactional
     ArticleView favorite(long userId, String slug) {
-        long id = articles.idBySlug(slug).orElseThrow(() -> ApiException.notFound("article"));
+        long id = articles.idBySlugForFavorite(slug).orElseThrow(() -> ApiException.notFound("article"));
         if (articles.addFavorite(userId, id)) {
             articles.addToFavoritesCount(id, 1);
+            totals.favorited(userId, 1);
             events.append("article.favorited", "article", id, Map.of("articleId", id, "userId", userId,
                     "authorId", articles.authorOf(id)));
             counts.evictAfterCommit(Long.toString(id));
@@ -210,9 +219,10 @@ class ArticleService {
 
     @Transactional
     ArticleView unfavorite(long userId, String slug) {
-        long id = articles.idBySlug(slug).orElseThrow(() -> ApiException.notFound("article"));
+        long id = articles.idBySlugForFavorite(slug).orElseThrow(() -> ApiException.notFound("article"));
         if (articles.removeFavorite(userId, id)) {
             articles.addToFavoritesCount(id, -1);
+            totals.favorited(userId, -1);
             events.append("article.unfavorited", "article", id, Map.of("articleId", id, "userId", userId,
                     "authorId", articles.authorOf(id)));
             counts.evictAfterCommit(Long.toString(id));
