@@ -6,23 +6,33 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A message broker run as its own OS process by scripts/brokers (Kafka in KRaft mode), so tests can
- * stop it, freeze it with SIGSTOP and thaw it with SIGCONT like an outage would. Stopped by its PID.
+ * A message broker run as its own OS process by scripts/brokers (Kafka in KRaft mode, or ElasticMQ as
+ * SQS), so tests can stop it, freeze it with SIGSTOP and thaw it with SIGCONT like an outage would.
+ * Both keep their data in their directory across a restart. Stopped by its PID.
  */
 public final class BrokerProcess implements AutoCloseable {
 
+    private final String script;
     private final Path dataDirectory;
     private final int port;
     private long pid;
 
-    private BrokerProcess(Path dataDirectory, int port) {
+    private BrokerProcess(String script, Path dataDirectory, int port) {
+        this.script = script;
         this.dataDirectory = dataDirectory;
         this.port = port;
     }
 
     /** Formats (once) and starts a single-node Kafka on 127.0.0.1:port (controller on port+1). */
     public static BrokerProcess kafka(Path dataDirectory, int port) throws Exception {
-        BrokerProcess broker = new BrokerProcess(dataDirectory, port);
+        BrokerProcess broker = new BrokerProcess("kafka.sh", dataDirectory, port);
+        broker.start();
+        return broker;
+    }
+
+    /** Starts ElasticMQ (SQS API) on 127.0.0.1:port with no queues; queues and messages survive a restart. */
+    public static BrokerProcess elasticmq(Path dataDirectory, int port) throws Exception {
+        BrokerProcess broker = new BrokerProcess("elasticmq.sh", dataDirectory, port);
         broker.start();
         return broker;
     }
@@ -31,15 +41,24 @@ public final class BrokerProcess implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    /** The SQS endpoint of an ElasticMQ broker. */
+    public String endpoint() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public long pid() {
+        return pid;
+    }
+
     /** (Re)starts on the same data, keeping topics and offsets. */
     public void start() throws Exception {
-        Process script = new ProcessBuilder(List.of("bash", Path.of("scripts", "brokers", "kafka.sh").toString(),
+        Process process = new ProcessBuilder(List.of("bash", Path.of("scripts", "brokers", script).toString(),
                 dataDirectory.toString(), Integer.toString(port)))
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
-        String out = new String(script.getInputStream().readAllBytes()).trim();
-        if (script.waitFor() != 0 || out.isEmpty()) {
-            throw new IllegalStateException("kafka did not start: " + out);
+        String out = new String(process.getInputStream().readAllBytes()).trim();
+        if (process.waitFor() != 0 || out.isEmpty()) {
+            throw new IllegalStateException(script + " did not start: " + out);
         }
         pid = Long.parseLong(out.lines().reduce((a, b) -> b).orElseThrow().trim());
     }

@@ -33,6 +33,15 @@ public interface EventTransport {
         return -1;
     }
 
-    /** Which events the broker acknowledged, and why the others failed. */
-    record SendResult(Set<UUID> sent, Map<UUID, String> failed) {}
+    /**
+     * Which events the broker acknowledged, and why the others failed. {@code rejected} (a subset of the
+     * failed) are those the broker answered and refused for what they are (SQS: invalid contents; Kafka:
+     * record too large), as opposed to failures of reach (timeouts, connection refused): only a rejection
+     * or a failure beside successes counts against an aggregate, so an outage never parks one.
+     */
+    record SendResult(Set<UUID> sent, Map<UUID, String> failed, Set<UUID> rejected) {
+        public SendResult(Set<UUID> sent, Map<UUID, String> failed) {
+            this(sent, failed, Set.of());
+        }
+    }
 }

@@ -21,6 +21,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -130,6 +132,7 @@ class KafkaTransport implements EventTransport, AutoCloseable {
     public SendResult send(List<EventEnvelope> events) {
         Set<UUID> sent = new HashSet<>();
         Map<UUID, String> failed = new HashMap<>();
+        Set<UUID> rejected = new HashSet<>();
         try {
             ensureTopics();
         } catch (RuntimeException e) {
@@ -151,6 +154,9 @@ class KafkaTransport implements EventTransport, AutoCloseable {
                 sent.add(entry.getKey());
             } catch (ExecutionException e) {
                 failed.put(entry.getKey(), String.valueOf(e.getCause()));
+                if (isRefusal(e.getCause())) {
+                    rejected.add(entry.getKey());
+                }
             } catch (TimeoutException e) {
                 failed.put(entry.getKey(), "no acknowledgement within " + settings.sendTimeout().toMillis() + " ms");
             } catch (InterruptedException e) {
@@ -158,7 +164,19 @@ class KafkaTransport implements EventTransport, AutoCloseable {
                 failed.put(entry.getKey(), "interrupted");
             }
         }
-        return new SendResult(sent, failed);
+        return new SendResult(sent, failed, rejected);
+    }
+
+    /** The broker (or the producer's own checks) refused this record for what it is; sending it again cannot help. */
+    private static boolean isRefusal(Throwable error) {
+        Throwable cause = error;
+        while (cause != null) {
+            if (cause instanceof RecordTooLargeException || cause instanceof InvalidRecordException) {
+                return true;
+            }
+            cause = cause.getCause();
+        }
+        return false;
     }
 
     @Override

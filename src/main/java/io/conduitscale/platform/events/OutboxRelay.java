@@ -26,10 +26,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  *       within an aggregate (see {@link DomainEvents}), skipping parked aggregates and aggregates in back-off.</li>
  *   <li><b>Send</b> and wait for the broker's acknowledgement.</li>
  *   <li><b>Mark</b> the acknowledged prefix of each aggregate as sent. A crash between send and mark
- *       re-sends; consumers deduplicate on the event id. An aggregate whose event failed while others in the
- *       batch went through counts an attempt; after {@code maxAttempts} it is parked in {@code outbox_parked}
- *       and its later events wait there, visible and counted, while every other aggregate flows. A batch in
- *       which nothing went through is an outage, not a poison event: the relay backs off without counting.</li>
+ *       re-sends; consumers deduplicate on the event id. An aggregate counts an attempt when its event failed
+ *       while others in the batch went through, or when the broker refused that event outright (see
+ *       {@link EventTransport.SendResult#rejected()}); after {@code maxAttempts} it is parked in
+ *       {@code outbox_parked} and its later events wait there, visible and counted, while every other aggregate
+ *       flows. A batch in which nothing went through and nothing was refused is an outage, not a poison
+ *       event: the relay backs off without counting.</li>
  * </ol>
  * Only one relay holds a bucket at a time, so one aggregate's events leave in order. If a relay stalls past
  * its lease, another takes the bucket and may re-send what the first sent but did not mark: a duplicate,
@@ -123,9 +125,11 @@ public class OutboxRelay implements SmartLifecycle {
             metrics.produced(transport.name(), sent.size());
         }
         Set<String> failedAggregates = new HashSet<>();
+        boolean anyRejected = false;
         for (Row row : firstUnsent.values()) {
             if (result.failed().containsKey(row.eventId())) {
                 failedAggregates.add(row.aggregate());
+                anyRejected |= result.rejected().contains(row.eventId());
             }
         }
         if (failedAggregates.isEmpty() && sent.size() == due.size()) {
@@ -133,7 +137,7 @@ public class OutboxRelay implements SmartLifecycle {
             return;
         }
         metrics.publishFailed(transport.name(), due.size() - sent.size());
-        if (sent.isEmpty()) {
+        if (sent.isEmpty() && !anyRejected) {
             // nothing went through: the broker is down or unreachable, which is no aggregate's fault
             outageBackoff = outageBackoff.isZero() ? Duration.ofMillis(250)
                     : min(outageBackoff.multipliedBy(2), Duration.ofSeconds(5));
@@ -144,6 +148,9 @@ public class OutboxRelay implements SmartLifecycle {
         outageBackoff = Duration.ZERO;
         for (String aggregate : failedAggregates) {
             Row row = firstUnsent.get(aggregate);
+            if (sent.isEmpty() && !result.rejected().contains(row.eventId())) {
+                continue; // failed beside a rejection, not beside a success: no evidence against this aggregate
+            }
             String error = result.failed().get(row.eventId());
             int attempts = row.attempts() + 1;
             jdbc.sql("UPDATE outbox_events SET attempts = :attempts, last_error = :error WHERE seq = :seq")

@@ -78,23 +78,25 @@ class SqsTransport implements EventTransport, AutoCloseable {
     public SendResult send(List<EventEnvelope> events) {
         Set<UUID> sent = new HashSet<>();
         Map<UUID, String> failed = new HashMap<>();
+        Set<UUID> rejected = new HashSet<>();
         Set<String> failedGroups = new HashSet<>();
         List<EventEnvelope> batch = new ArrayList<>(BATCH);
         for (EventEnvelope event : events) {
             batch.add(event);
             if (batch.size() == BATCH) {
-                sendBatch(batch, sent, failed, failedGroups);
+                sendBatch(batch, sent, failed, rejected, failedGroups);
                 batch.clear();
             }
         }
         if (!batch.isEmpty()) {
-            sendBatch(batch, sent, failed, failedGroups);
+            sendBatch(batch, sent, failed, rejected, failedGroups);
         }
-        return new SendResult(sent, failed);
+        return new SendResult(sent, failed, rejected);
     }
 
     /** Batches go out one after another, so a group's order across batches holds; a failed group sends no more. */
-    private void sendBatch(List<EventEnvelope> batch, Set<UUID> sent, Map<UUID, String> failed, Set<String> failedGroups) {
+    private void sendBatch(List<EventEnvelope> batch, Set<UUID> sent, Map<UUID, String> failed, Set<UUID> rejected,
+                           Set<String> failedGroups) {
         List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
         Map<String, EventEnvelope> byEntryId = new HashMap<>();
         for (EventEnvelope event : batch) {
@@ -120,6 +122,10 @@ class SqsTransport implements EventTransport, AutoCloseable {
                 EventEnvelope event = byEntryId.get(error.id());
                 failed.put(event.id(), error.code() + ": " + error.message());
                 failedGroups.add(event.aggregate());
+                if (Boolean.TRUE.equals(error.senderFault())) {
+                    // SQS answered and refused this message (e.g. InvalidMessageContents): a poison, not an outage
+                    rejected.add(event.id());
+                }
             });
         } catch (RuntimeException e) {
             for (EventEnvelope event : byEntryId.values()) {
@@ -173,8 +179,22 @@ class SqsTransport implements EventTransport, AutoCloseable {
                 continue;
             }
             int receives = Integer.parseInt(message.attributes().getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1"));
+            EventEnvelope event;
             try {
-                dispatcher.dispatch(EventEnvelope.fromJson(message.body()), name());
+                event = EventEnvelope.fromJson(message.body());
+            } catch (RuntimeException malformed) {
+                // it will never parse: no back-off, so the redrive policy moves it to the dead-letter queue at once
+                failedGroups.add(group);
+                log.error("SQS message {} is not an event envelope (receive {}), on its way to the dead-letter queue: {}",
+                        message.messageId(), receives, malformed.toString());
+                if (receives >= consumer.maxAttempts()) {
+                    metrics.deadLettered(name());
+                }
+                giveBack.add(message);
+                continue;
+            }
+            try {
+                dispatcher.dispatch(event, name());
                 done.add(message);
             } catch (RuntimeException e) {
                 failedGroups.add(group);
