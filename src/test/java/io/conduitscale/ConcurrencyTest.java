@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.conduitscale.support.ApiClient;
 import io.conduitscale.support.IntegrationTest;
+import io.conduitscale.support.Race;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -28,7 +24,7 @@ class ConcurrencyTest {
     void concurrentDuplicateRegistrationsGiveOneCreatedAndConflicts() throws Exception {
         ApiClient api = ApiClient.forPort(port);
         String username = ApiClient.unique("racer");
-        List<Integer> statuses = race(i -> api.post("/api/users", """
+        List<Integer> statuses = Race.of(RACERS, i -> api.post("/api/users", """
                 {"user":{"username":"%s","email":"%s_%d@example.com","password":"password123"}}"""
                 .formatted(username, username, i), null).status());
 
@@ -41,7 +37,7 @@ class ConcurrencyTest {
         ApiClient api = ApiClient.forPort(port);
         String token = api.register(ApiClient.unique("writer"));
         String title = "Same title " + ApiClient.unique("t");
-        List<String> slugs = race(i -> {
+        List<String> slugs = Race.of(RACERS, i -> {
             ApiClient.Response response = api.post("/api/articles", """
                     {"article":{"title":"%s","description":"d","body":"b","tagList":["race"]}}""".formatted(title), token);
             assertThat(response.status()).isEqualTo(201);
@@ -62,7 +58,7 @@ class ConcurrencyTest {
             fans.add(api.register(ApiClient.unique("fan")));
         }
         // every fan favorites twice and follows twice, all at once: idempotent, counted once
-        List<Integer> statuses = race(i -> {
+        List<Integer> statuses = Race.of(RACERS, i -> {
             String fan = fans.get(i % RACERS);
             int a = api.post("/api/articles/" + slug + "/favorite", null, fan).status();
             int b = api.post("/api/articles/" + slug + "/favorite", null, fan).status();
@@ -73,7 +69,7 @@ class ConcurrencyTest {
         assertThat(api.get("/api/articles/" + slug).json().get("article").get("favoritesCount").asInt()).isEqualTo(RACERS);
 
         // half of them unfavorite concurrently, twice each
-        race(i -> api.delete("/api/articles/" + slug + "/favorite", fans.get(i % (RACERS / 2))).status());
+        Race.of(RACERS, i -> api.delete("/api/articles/" + slug + "/favorite", fans.get(i % (RACERS / 2))).status());
         assertThat(api.get("/api/articles/" + slug).json().get("article").get("favoritesCount").asInt()).isEqualTo(RACERS / 2);
     }
 
@@ -85,7 +81,7 @@ class ConcurrencyTest {
         String slug = api.createArticle(authorToken, "Flip " + author);
         String fan = api.register(ApiClient.unique("flipper"));
         // the same pair, toggled both ways by 16 concurrent requests each
-        List<Integer> statuses = race(i -> {
+        List<Integer> statuses = Race.of(RACERS, i -> {
             boolean on = i % 2 == 0;
             int a = on ? api.post("/api/profiles/" + author + "/follow", null, fan).status()
                     : api.delete("/api/profiles/" + author + "/follow", fan).status();
@@ -104,30 +100,5 @@ class ConcurrencyTest {
         assertThat(api.get("/api/articles/" + slug).json().get("article").get("favoritesCount").asInt()).isZero();
         boolean following = api.get("/api/profiles/" + author, fan).json().get("profile").get("following").asBoolean();
         assertThat(api.get("/api/articles/feed", fan).json().get("articlesCount").asInt()).isEqualTo(following ? 1 : 0);
-    }
-
-    interface Racer<T> {
-        T run(int index) throws Exception;
-    }
-
-    static <T> List<T> race(Racer<T> racer) throws Exception {
-        CountDownLatch start = new CountDownLatch(1);
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < RACERS; i++) {
-                int index = i;
-                Callable<T> task = () -> {
-                    start.await();
-                    return racer.run(index);
-                };
-                futures.add(pool.submit(task));
-            }
-            start.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get());
-            }
-            return results;
-        }
     }
 }

@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.conduitscale.support.ApiClient;
 import io.conduitscale.support.IntegrationTest;
+import io.conduitscale.support.Race;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -63,7 +60,7 @@ class ArticleCountersTest {
         }
         long drift = globalDrift();
 
-        List<Integer> statuses = race(i -> {
+        List<Integer> statuses = Race.of(RACERS, i -> {
             List<Integer> seen = new ArrayList<>();
             String author = authors.get(i % authors.size());
             String fan = fans.get(i % fans.size());
@@ -135,29 +132,5 @@ class ArticleCountersTest {
 
     private long globalDrift() {
         return sql("SELECT (SELECT count(*) FROM articles) - (SELECT sum(articles)::bigint FROM article_count_slots)");
-    }
-
-    interface Racer<T> {
-        T run(int index) throws Exception;
-    }
-
-    static <T> List<T> race(Racer<T> racer) throws Exception {
-        CountDownLatch start = new CountDownLatch(1);
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < RACERS; i++) {
-                int index = i;
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    return racer.run(index);
-                }));
-            }
-            start.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get());
-            }
-            return results;
-        }
     }
 }
