@@ -33,7 +33,7 @@ esac
 
 mkdir -p "$WORK/app"
 (cd "$WORK/app" && exec env "${BROKER[@]}" SERVER_PORT=$PORT CONDUIT_DATA_DIR="$WORK/app/data" \
-  CONDUIT_RATE_LIMIT_WRITES_PER_USER=100000000 java -Xmx512m -jar "$JAR" >"$WORK/app/app.log" 2>&1) &
+  CONDUIT_RATE_LIMIT_WRITES_PER_USER=100000000 "$JAVA_HOME/bin/java" -Xmx512m -jar "$JAR" >"$WORK/app/app.log" 2>&1) &
 PIDS+=($!)
 for _ in $(seq 240); do curl -fs "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null 2>&1 && break; sleep 0.5; done
 curl -fs "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null || { tail -30 "$WORK/app/app.log"; exit 1; }
