@@ -38,10 +38,12 @@ class NotificationController {
 
     private final JdbcClient jdbc;
     private final Profiles profiles;
+    private final WebhookTargetGuard targets;
 
-    NotificationController(JdbcClient jdbc, Profiles profiles) {
+    NotificationController(JdbcClient jdbc, Profiles profiles, WebhookSettings webhooks) {
         this.jdbc = jdbc;
         this.profiles = profiles;
+        this.targets = new WebhookTargetGuard(webhooks.allowedPrivateTargets());
     }
 
     record NotificationView(long id, String kind, String createdAt, Profile actor, String articleSlug, Long commentId) {}
@@ -83,6 +85,8 @@ class NotificationController {
         String url = JsonInput.requiredText(input, "url", validation);
         if (url != null && !isHttpUrl(url.trim())) {
             validation.reject("url", "must be an http or https URL of at most " + MAX_URL + " characters");
+        } else if (url != null) {
+            targets.refusal(URI.create(url.trim())).ifPresent(reason -> validation.reject("url", reason));
         }
         validation.throwIfInvalid();
         String secret = HexFormat.of().formatHex(randomBytes());

@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Delivers pending webhook notifications (worker roles). A delivery is claimed by pushing its next attempt
- * a minute ahead in an auto-committed statement, so no transaction is open during the HTTP call and a
+ * past the longest an attempt can take (twice the timeout, plus 5 s) in an auto-committed statement, so no transaction is open during the HTTP call and a
  * killed worker's claim simply expires. Each POST carries {@code X-Conduit-Delivery} (the delivery id,
  * the same on every retry, for the receiver to deduplicate), {@code X-Conduit-Timestamp} and
  * {@code X-Conduit-Signature: sha256=<hex HMAC-SHA256 of "timestamp.body" with the webhook secret>}.
@@ -37,6 +37,7 @@ class WebhookDeliverer implements SmartLifecycle {
     private final WebhookSettings settings;
     private final boolean enabled;
     private final HttpClient http;
+    private final WebhookTargetGuard targets;
     private final Counter delivered;
     private final Counter dead;
     private volatile boolean running;
@@ -46,6 +47,7 @@ class WebhookDeliverer implements SmartLifecycle {
         this.jdbc = jdbc;
         this.settings = settings;
         this.enabled = io.conduitscale.platform.settings.Role.parse(role).consumesEvents();
+        this.targets = new WebhookTargetGuard(settings.allowedPrivateTargets());
         this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
         this.delivered = metrics.counter("conduit.webhooks.delivered");
         this.dead = metrics.counter("conduit.webhooks.dead");
@@ -57,7 +59,7 @@ class WebhookDeliverer implements SmartLifecycle {
     int deliverDue() {
         List<Claimed> due = jdbc.sql("""
                         UPDATE webhook_deliveries d
-                        SET attempts = d.attempts + 1, next_attempt_at = now() + interval '1 minute'
+                        SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => :claim)
                         FROM webhooks w
                         WHERE w.user_id = d.user_id
                           AND d.id IN (SELECT id FROM webhook_deliveries
@@ -65,6 +67,7 @@ class WebhookDeliverer implements SmartLifecycle {
                                        ORDER BY next_attempt_at LIMIT 20 FOR UPDATE SKIP LOCKED)
                         RETURNING d.id, d.attempts, w.url, w.secret, d.payload::text AS payload
                         """)
+                .param("claim", claim().toMillis() / 1000.0)
                 .query((rs, n) -> new Claimed(rs.getLong("id"), rs.getInt("attempts"), rs.getString("url"),
                         rs.getString("secret"), rs.getString("payload")))
                 .list();
@@ -77,6 +80,11 @@ class WebhookDeliverer implements SmartLifecycle {
     private void attempt(Claimed delivery) {
         String error;
         try {
+            // checked again at each delivery: the host's DNS may point inside the network by now
+            java.util.Optional<String> refusal = targets.refusal(URI.create(delivery.url()));
+            if (refusal.isPresent()) {
+                throw new IllegalStateException("webhook target refused: " + refusal.get());
+            }
             String timestamp = Long.toString(System.currentTimeMillis() / 1000);
             HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(delivery.url()))
                             .timeout(settings.timeout())
@@ -114,6 +122,14 @@ class WebhookDeliverer implements SmartLifecycle {
                             """)
                     .param("id", delivery.id()).param("error", error).param("delay", delay / 1000.0).update();
         }
+    }
+
+    /**
+     * How long a claim lasts: longer than one attempt can take (connect plus response timeout), so a live
+     * worker never loses its claim mid-attempt, and short enough that a killed worker's claim soon expires.
+     */
+    private Duration claim() {
+        return settings.timeout().multipliedBy(2).plusSeconds(5);
     }
 
     static String sign(String secret, String message) {

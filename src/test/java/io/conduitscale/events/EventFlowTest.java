@@ -155,6 +155,25 @@ class EventFlowTest {
         }
     }
 
+    @Test
+    void webhookUrlsInsideTheNetworkAreRefusedWith422() {
+        ApiClient api = ApiClient.forPort(port);
+        String token = api.register(ApiClient.unique("ssrf"));
+        for (String url : List.of("http://10.0.0.1/hook", "http://169.254.169.254/latest/meta-data/", "http://[::1]:8080/",
+                "http://192.168.1.20/", "http://172.16.0.1/", "http://100.64.0.1/", "http://0.0.0.0:8080/", "http://127.0.0.2/",
+                "http://[fd00:ec2::254]/", "http://[::ffff:10.0.0.1]/", "http://[fe80::1]/", "http://224.0.0.1/")) {
+            ApiClient.Response response = api.put("/api/user/webhook", "{\"webhook\":{\"url\":\"" + url + "\"}}", token);
+            assertThat(response.status()).as(url).isEqualTo(422);
+            assertThat(response.json().get("errors").get("url").get(0).asString()).as(url)
+                    .contains("private, loopback or link-local");
+        }
+        assertThat(api.put("/api/user/webhook", "{\"webhook\":{\"url\":\"https://no-such-host.invalid/hook\"}}", token)
+                .json().get("errors").get("url").get(0).asString()).contains("does not resolve");
+        // a public address is accepted (nothing is sent until there is a notification)
+        assertThat(api.put("/api/user/webhook", "{\"webhook\":{\"url\":\"https://93.184.215.14/hook\"}}", token).status())
+                .isEqualTo(200);
+    }
+
     static void await(BooleanSupplier condition) {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {

@@ -96,6 +96,11 @@ public final class ConduitProcess implements AutoCloseable {
         process.destroy();
     }
 
+    /** SIGKILL (kill -9), as a crash or a spot reclaim past its notice would; waits until the process is gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

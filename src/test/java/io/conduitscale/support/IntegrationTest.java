@@ -10,10 +10,12 @@ import org.springframework.test.context.ContextConfiguration;
 /**
  * The whole application on a random port over a real PostgreSQL: the embedded default, with its
  * data in a fresh directory per test JVM, trusting the test OIDC provider (TrustedTestIssuers). Every test
- * class with this annotation shares one context.
+ * class with this annotation shares one context. Webhooks may deliver to 127.0.0.1 (the test-only allowance).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// webhooks may target 127.0.0.1 only in tests, where the receiver runs (docs/events.md, SSRF guard)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "conduit.webhooks.allowed-private-targets=127.0.0.1")
 @ContextConfiguration(initializers = {FreshDataDirectory.class, TrustedTestIssuers.class})
 public @interface IntegrationTest {}

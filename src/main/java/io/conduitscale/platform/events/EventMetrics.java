@@ -20,6 +20,7 @@ public class EventMetrics {
     private final AtomicLong outboxBacklog = new AtomicLong();
     private final AtomicLong parkedAggregates = new AtomicLong();
     private final AtomicLong consumerBacklog = new AtomicLong(-1);
+    private final AtomicLong relayBuckets = new AtomicLong();
     private final Timer commitToEffect;
 
     EventMetrics(MeterRegistry registry) {
@@ -30,6 +31,8 @@ public class EventMetrics {
                 .description("aggregates parked after repeated publish failures").register(registry);
         Gauge.builder("conduit.events.consumer.backlog", consumerBacklog, AtomicLong::get)
                 .description("messages waiting for workers (Kafka lag, SQS queue depth); -1 if unknown").register(registry);
+        Gauge.builder("conduit.events.relay.buckets", relayBuckets, AtomicLong::get)
+                .description("outbox buckets this instance's relay holds the lease of (0: standing by)").register(registry);
         commitToEffect = Timer.builder("conduit.events.commit.to.effect")
                 .description("from an event's occurrence to its consumer effect's commit")
                 .publishPercentiles(0.5, 0.99)
@@ -63,6 +66,10 @@ public class EventMetrics {
     void outboxBacklog(long rows, long parked) {
         outboxBacklog.set(rows);
         parkedAggregates.set(parked);
+    }
+
+    void relayBuckets(int buckets) {
+        relayBuckets.set(buckets);
     }
 
     void consumerBacklog(long messages) {

@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param groupId           consumer group of the workers
  * @param sendTimeout       how long the relay waits for the broker before it counts a publish as failed
  * @param maxRequestSize    largest message the producer sends
+ * @param iam               authenticate to MSK with IAM (SASL_SSL, AWS_MSK_IAM; credentials from the default AWS chain)
  */
 @ConfigurationProperties("conduit.kafka")
 public record KafkaSettings(
@@ -25,4 +26,5 @@ public record KafkaSettings(
         @DefaultValue("1") short replicationFactor,
         @DefaultValue("conduit-workers") String groupId,
         @DefaultValue("5s") Duration sendTimeout,
-        @DefaultValue("1048576") int maxRequestSize) {}
+        @DefaultValue("1048576") int maxRequestSize,
+        @DefaultValue("false") boolean iam) {}

@@ -88,10 +88,22 @@ class KafkaTransport implements EventTransport, AutoCloseable {
     }
 
     private Map<String, Object> common() {
+        return clientConfig(settings);
+    }
+
+    /** What every client (producer, consumer, admin) shares; with {@code iam}, MSK's IAM authentication. */
+    static Map<String, Object> clientConfig(KafkaSettings settings) {
         Map<String, Object> config = new HashMap<>();
         config.put("bootstrap.servers", settings.bootstrap());
         config.put("reconnect.backoff.max.ms", 1000);
         config.put("client.id", "conduit-" + UUID.randomUUID().toString().substring(0, 8));
+        if (settings.iam()) {
+            // aws-msk-iam-auth signs the SASL handshake with the task role's credentials (default AWS chain)
+            config.put("security.protocol", "SASL_SSL");
+            config.put("sasl.mechanism", "AWS_MSK_IAM");
+            config.put("sasl.jaas.config", "software.amazon.msk.auth.iam.IAMLoginModule required;");
+            config.put("sasl.client.callback.handler.class", "software.amazon.msk.auth.iam.IAMClientCallbackHandler");
+        }
         return config;
     }
 

@@ -75,6 +75,7 @@ public class OutboxRelay implements SmartLifecycle {
     /** One claim-read-send-mark round; returns how many rows it read (0 when idle). Public for tests. */
     public int relayOnce() {
         List<Integer> buckets = claimBuckets();
+        metrics.relayBuckets(buckets.size());
         if (buckets.isEmpty()) {
             return 0;
         }
@@ -278,6 +279,7 @@ public class OutboxRelay implements SmartLifecycle {
         try {
             jdbc.sql("UPDATE outbox_leases SET owner = NULL, lease_until = '-infinity' WHERE owner = :owner")
                     .param("owner", owner).update();
+            metrics.relayBuckets(0);
         } catch (RuntimeException e) {
             log.debug("could not release bucket leases: {}", e.toString());
         }
