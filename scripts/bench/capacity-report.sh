@@ -9,7 +9,8 @@
 #   scripts/bench/capacity-report.sh            quick mode (default): 3 steps of 12 s per configuration, ≤ 8 min
 #   scripts/bench/capacity-report.sh --full     5 steps of 30 s per configuration
 # Env: CLUSTER_PORT_BASE (default 24000), CLUSTER_JAR (default target/conduit-scale.jar),
-#      BARE_RATES / FULL_RATES (comma-separated offered rates), OUT (default target/capacity).
+#      BARE_RATES / FULL_RATES (comma-separated offered rates), OUT (default target/capacity),
+#      CONFIGS (default "bare full"), WARMUP (seconds at 100/s before the steps: both JVMs' JIT and pools).
 # The whole run holds /tmp/conduit-bench.lock; each cluster gets its own CLUSTER_DIR under target/ and is
 # stopped (by PID, scripts/cluster down) when the run ends, also on failure.
 set -euo pipefail
@@ -26,9 +27,9 @@ export CLUSTER_JAR=${CLUSTER_JAR:-$ROOT/target/conduit-scale.jar}
 # the harness's writers are few users writing often: the per-user write limit is for people, not for it
 export CONDUIT_RATE_LIMIT_WRITES_PER_USER=${CONDUIT_RATE_LIMIT_WRITES_PER_USER:-100000000}
 if [ "$MODE" = quick ]; then
-  STEP=12 WARMUP=10 BARE_RATES=${BARE_RATES:-150,300,600} FULL_RATES=${FULL_RATES:-150,300,600}
+  STEP=12 WARMUP=${WARMUP:-25} BARE_RATES=${BARE_RATES:-150,300,600} FULL_RATES=${FULL_RATES:-150,300,600}
 else
-  STEP=30 WARMUP=20 BARE_RATES=${BARE_RATES:-200,400,800,1600,3200} FULL_RATES=${FULL_RATES:-200,400,800,1600,3200}
+  STEP=30 WARMUP=${WARMUP:-30} BARE_RATES=${BARE_RATES:-200,400,800,1600,3200} FULL_RATES=${FULL_RATES:-200,400,800,1600,3200}
 fi
 [ -f "$CLUSTER_JAR" ] || { echo "no $CLUSTER_JAR: mvn -q -ntp package -DskipTests first" >&2; exit 1; }
 mkdir -p "$OUT"
@@ -46,13 +47,14 @@ run_config() {
   env CLUSTER_DIR="$current_dir" "$@" "$ROOT/scripts/cluster" up >&2
   CLUSTER_DIR=$current_dir "$ROOT/scripts/bench/load.sh" --cluster --config "$label" --rates "$rates" \
     --step-seconds "$STEP" --warmup-seconds "$WARMUP" --warmup-rate 100 --out "$OUT/results.tsv" \
-    --stop-p99-ms 3000 --timeout-seconds 5
+    --stop-p99-ms 4500 --timeout-seconds 5
   CLUSTER_DIR=$current_dir "$ROOT/scripts/cluster" down >&2
   current_dir=
 }
 
-run_config bare "$BARE_RATES" CLUSTER_API=1 CLUSTER_WORKERS=1 CLUSTER_REPLICAS=0 CLUSTER_CACHE=off CLUSTER_EVENTS=inprocess
-run_config full "$FULL_RATES" CLUSTER_API=2 CLUSTER_WORKERS=1 CLUSTER_REPLICAS=1 CLUSTER_CACHE=redis CLUSTER_EVENTS=kafka
+CONFIGS=${CONFIGS:-bare full}
+[[ " $CONFIGS " == *" bare "* ]] && run_config bare "$BARE_RATES" CLUSTER_API=1 CLUSTER_WORKERS=1 CLUSTER_REPLICAS=0 CLUSTER_CACHE=off CLUSTER_EVENTS=inprocess
+[[ " $CONFIGS " == *" full "* ]] && run_config full "$FULL_RATES" CLUSTER_API=2 CLUSTER_WORKERS=1 CLUSTER_REPLICAS=1 CLUSTER_CACHE=redis CLUSTER_EVENTS=kafka
 
 CP="$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$ROOT/target/load/classpath.txt")"
 {
