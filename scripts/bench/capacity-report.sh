@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Capacity report: one bare instance (CLUSTER_API=1, no replica, no Redis, in-process events) against the full
+# local architecture (scripts/cluster defaults: 2 API instances, worker, primary + replica, Redis, Kafka,
+# HAProxy), each driven by the load harness (scripts/bench/load.sh) at a few offered rates. Writes
+#   $OUT/results.tsv   one row per configuration and step (LoadDriver's columns)
+#   $OUT/report.md     the Markdown table (LoadReport), with the machine's cores and load average
+#   $OUT/chart.svg     achieved rate and p99 against offered rate, one line per configuration
+#
+#   scripts/bench/capacity-report.sh            quick mode (default): 3 steps of 12 s per configuration, ≤ 8 min
+#   scripts/bench/capacity-report.sh --full     5 steps of 30 s per configuration
+# Env: CLUSTER_PORT_BASE (default 24000), CLUSTER_JAR (default target/conduit-scale.jar),
+#      BARE_RATES / FULL_RATES (comma-separated offered rates), OUT (default target/capacity),
+#      CONFIGS (default "bare full"), WARMUP (seconds at 100/s before the steps: both JVMs' JIT and pools).
+# The whole run holds /tmp/conduit-bench.lock; each cluster gets its own CLUSTER_DIR under target/ and is
+# stopped (by PID, scripts/cluster down) when the run ends, also on failure.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+if [ "${CONDUIT_BENCH_LOCKED:-}" != 1 ]; then
+  exec env CONDUIT_BENCH_LOCKED=1 flock /tmp/conduit-bench.lock "$0" "$@"
+fi
+MODE=quick
+[ "${1:-}" = --full ] && MODE=full
+OUT=${OUT:-$ROOT/target/capacity}
+export CLUSTER_PORT_BASE=${CLUSTER_PORT_BASE:-24000}
+export CLUSTER_JAR=${CLUSTER_JAR:-$ROOT/target/conduit-scale.jar}
+# the harness's writers are few users writing often: the per-user write limit is for people, not for it
+export CONDUIT_RATE_LIMIT_WRITES_PER_USER=${CONDUIT_RATE_LIMIT_WRITES_PER_USER:-100000000}
+if [ "$MODE" = quick ]; then
+  STEP=12 WARMUP=${WARMUP:-25} BARE_RATES=${BARE_RATES:-150,300,600} FULL_RATES=${FULL_RATES:-150,300,600}
+else
+  STEP=30 WARMUP=${WARMUP:-30} BARE_RATES=${BARE_RATES:-200,400,800,1600,3200} FULL_RATES=${FULL_RATES:-200,400,800,1600,3200}
+fi
+[ -f "$CLUSTER_JAR" ] || { echo "no $CLUSTER_JAR: mvn -q -ntp package -DskipTests first" >&2; exit 1; }
+mkdir -p "$OUT"
+rm -f "$OUT/results.tsv"
+started=$(date +%s)
+current_dir=
+cleanup() { [ -n "$current_dir" ] && CLUSTER_DIR=$current_dir "$ROOT/scripts/cluster" down >&2 || true; }
+trap cleanup EXIT
+
+run_config() {
+  local label=$1 rates=$2; shift 2
+  current_dir=$ROOT/target/capacity-cluster-$label
+  rm -rf "$current_dir"
+  echo "== $label: cluster up ($*)" >&2
+  env CLUSTER_DIR="$current_dir" "$@" "$ROOT/scripts/cluster" up >&2
+  CLUSTER_DIR=$current_dir "$ROOT/scripts/bench/load.sh" --cluster --config "$label" --rates "$rates" \
+    --step-seconds "$STEP" --warmup-seconds "$WARMUP" --warmup-rate 100 --out "$OUT/results.tsv" \
+    --stop-p99-ms 4500 --timeout-seconds 5
+  CLUSTER_DIR=$current_dir "$ROOT/scripts/cluster" down >&2
+  current_dir=
+}
+
+CONFIGS=${CONFIGS:-bare full}
+[[ " $CONFIGS " == *" bare "* ]] && run_config bare "$BARE_RATES" CLUSTER_API=1 CLUSTER_WORKERS=1 CLUSTER_REPLICAS=0 CLUSTER_CACHE=off CLUSTER_EVENTS=inprocess
+[[ " $CONFIGS " == *" full "* ]] && run_config full "$FULL_RATES" CLUSTER_API=2 CLUSTER_WORKERS=1 CLUSTER_REPLICAS=1 CLUSTER_CACHE=redis CLUSTER_EVENTS=kafka
+
+CP="$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$ROOT/target/load/classpath.txt")"
+{
+  echo "Capacity report ($MODE mode), $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average at the end:" \
+    "$(cut -d' ' -f1-3 /proc/loadavg), $(( $(date +%s) - started )) s in all."
+  echo
+  "$JAVA_HOME/bin/java" -cp "$CP" io.conduitscale.load.LoadReport "$OUT/results.tsv" "$OUT/table.md" "$OUT/chart.svg"
+} > "$OUT/report.md"
+cat "$OUT/report.md"
+echo "wrote $OUT/report.md, $OUT/chart.svg" >&2
