@@ -47,10 +47,12 @@ class ArticleTotals {
                             """.formatted(author ? "c.authored" : "c.favorited"))
                     .param("username", author ? filter.author() : filter.favoritedBy()).query(Long.class).single();
         }
+        // the followed authors as an array, as the feed itself (ArticleRepository): one primary-key probe per
+        // author, where a join let the planner hash a sequential scan of every user's counters
         return jdbc.sql("""
                         SELECT coalesce(sum(c.authored), 0)::bigint
-                        FROM follows f JOIN user_article_counts c ON c.user_id = f.followee_id
-                        WHERE f.follower_id = :viewer
+                        FROM user_article_counts c
+                        WHERE c.user_id = ANY(ARRAY(SELECT f.followee_id FROM follows f WHERE f.follower_id = :viewer))
                         """)
                 .param("viewer", filter.feedOf()).query(Long.class).single();
     }
