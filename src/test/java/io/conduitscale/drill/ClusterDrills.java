@@ -203,6 +203,9 @@ class ClusterDrills {
             consumedBeforeKill[1] = unconsumedBacklog();
             consumedBeforeKill[0] = waitUntilConsuming(base) - base;
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly); // SIGKILL, mid-batch
+            for (int i = 0; i < 100 && cluster.pid("worker-1") == pid; i++) {
+                pause(Duration.ofMillis(100));
+            }
             System.out.println("DRILL worker-1 (pid " + pid + ") killed -9 after " + consumedBeforeKill[0] + " notifications");
             joinQuietly(starting);
             cluster.run("start", "worker-1");
