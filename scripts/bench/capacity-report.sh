@@ -17,7 +17,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 if [ "${CONDUIT_BENCH_LOCKED:-}" != 1 ]; then
-  exec env CONDUIT_BENCH_LOCKED=1 flock /tmp/conduit-bench.lock "$0" "$@"
+  exec env CONDUIT_BENCH_LOCKED=1 flock -o /tmp/conduit-bench.lock "$0" "$@"
 fi
 MODE=quick
 [ "${1:-}" = --full ] && MODE=full

@@ -20,7 +20,7 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 CLUSTER=${CLUSTER:-$ROOT/scripts/cluster}
 
 if [ "${CONDUIT_BENCH_LOCKED:-}" != 1 ]; then
-  exec env CONDUIT_BENCH_LOCKED=1 flock /tmp/conduit-bench.lock "$0" "$@"
+  exec env CONDUIT_BENCH_LOCKED=1 flock -o /tmp/conduit-bench.lock "$0" "$@"
 fi
 
 # the harness's classes and classpath (compiled once; `mvn test-compile` again after changing them)

@@ -35,9 +35,12 @@ prepare_dir() {
   local dir=$1
   mkdir -p "$(dirname "$dir")"
   if [ "$(id -u)" = 0 ]; then
-    # the postgres user must be able to reach the directory
-    local parent; parent=$(dirname "$dir")
-    chmod o+x "$parent" 2>/dev/null || true
+    # the postgres user must be able to reach the directory: every ancestor needs o+x (mktemp -d makes 0700)
+    local parent; parent=$(cd "$(dirname "$dir")" && pwd)
+    while [ "$parent" != / ]; do
+      [ -n "$(find "$parent" -maxdepth 0 -perm -o+x)" ] || chmod o+x "$parent" 2>/dev/null || true
+      parent=$(dirname "$parent")
+    done
     mkdir -p "$dir" && chown postgres:postgres "$dir" && chmod 700 "$dir"
   else
     mkdir -p "$dir" && chmod 700 "$dir"
