@@ -109,7 +109,9 @@ public record Keyset(int limit, Position after, String scope) {
         if (millis < MIN_MILLIS || millis > MAX_MILLIS || id < 1) {
             return null;
         }
-        return new Position(Instant.ofEpochMilli(millis), id);
+        Position position = new Position(Instant.ofEpochMilli(millis), id);
+        // only the text this class issues: no padding, no other spelling of the same bytes
+        return encode(position, scope).equals(cursor) ? position : null;
     }
 
     private static byte[] check(byte[] payload, String scope) {
