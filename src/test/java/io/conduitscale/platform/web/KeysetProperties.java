@@ -11,7 +11,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
-import org.springframework.http.HttpStatus;
 
 /**
  * The keyset cursor, whatever a client sends: a position this list issued, or a 422 naming {@code cursor}
@@ -29,12 +28,7 @@ class KeysetProperties {
             assertThat(page.limit()).isBetween(1, Pagination.MAX_LIMIT);
             assertThat(page.fetch()).isEqualTo(page.limit() + 1);
         });
-        if (failure != null) {
-            assertThat(failure).isInstanceOf(ApiException.class);
-            ApiException rejected = (ApiException) failure;
-            assertThat(rejected.status()).isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT);
-            assertThat(rejected.errors().keySet()).isNotEmpty().isSubsetOf("limit", "cursor");
-        }
+        PaginationProperties.assertNoneOrA422On(failure, "limit", "cursor");
     }
 
     @Property(tries = 1000)
