@@ -108,14 +108,9 @@ class KeysetPaginationTest {
         try (ExecutorService background = Executors.newVirtualThreadPerTaskExecutor()) {
             // meanwhile another writer keeps publishing articles that belong to every list walked here
             Future<?> writer = background.submit(() -> {
-                while (walking.get() && created.get() < 150) {
-                    ApiClient.Response response = api.post("/api/articles", """
-                            {"article":{"title":"Concurrent %d","description":"d","body":"b","tagList":["%s"]}}"""
-                            .formatted(created.get(), tag), authorToken);
-                    if (response.status() == 201) {
+                while (walking.get() && created.get() < 100) {
+                    if (createInEveryList()) {
                         created.incrementAndGet();
-                        api.post("/api/articles/" + response.json().get("article").get("slug").asString() + "/favorite",
-                                null, viewerToken);
                     }
                 }
                 return null;
@@ -133,6 +128,8 @@ class KeysetPaginationTest {
                 writer.get();
             }
         }
+        System.out.println("keyset walks: " + created.get() + " articles created (and favorited) by the background writer"
+                + " while six lists were walked, besides three between the first pages of each");
         assertThat(created.get()).as("articles created while the lists were walked").isPositive();
     }
 
@@ -248,6 +245,7 @@ class KeysetPaginationTest {
         List<String> firstPage = null;
         String cursor = "";
         String separator = path.contains("?") ? "&" : "?";
+        int pages = 0;
         while (cursor != null) {
             ApiClient.Response response = api.get(path + separator + "limit=" + PAGE + "&cursor=" + cursor, token);
             assertThat(response.status()).as(path).isEqualTo(200);
@@ -262,6 +260,9 @@ class KeysetPaginationTest {
                 firstPage = slugs;
             }
             walked.addAll(slugs);
+            if (pages++ < 3) {
+                createInEveryList(); // besides the background writer: certainly some between these pages
+            }
         }
         Set<String> seen = new HashSet<>();
         assertThat(walked).as(path + ": no article twice").allMatch(seen::add);
@@ -269,6 +270,14 @@ class KeysetPaginationTest {
         List<String> createdMeanwhile = walked.stream().filter(slug -> !existing.contains(slug)).toList();
         assertThat(firstPage).as(path + ": articles created during the walk only come first").containsAll(createdMeanwhile);
         assertThat(walked.stream().filter(existing::contains).toList()).as(path).isEqualTo(snapshot);
+    }
+
+    /** An article by the author with the tag, favorited by the viewer: it belongs to the lists walked here. */
+    private boolean createInEveryList() {
+        ApiClient.Response response = api.post("/api/articles", """
+                {"article":{"title":"Concurrent","description":"d","body":"b","tagList":["%s"]}}""".formatted(tag), authorToken);
+        return response.status() == 201 && api.post("/api/articles/" + response.json().get("article").get("slug").asString()
+                + "/favorite", null, viewerToken).status() == 200;
     }
 
     private static String encode(String value) {

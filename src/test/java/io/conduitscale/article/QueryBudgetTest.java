@@ -17,7 +17,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * No N+1: a page of articles with author, following, favorited, favoritesCount and tags costs the
- * same small number of SQL statements at page sizes 1, 20 and 100, with every cache cold; warm, an
+ * same small number of SQL statements at page sizes 1, 20 and 100, offset or keyset, with every cache cold
+ * (and so does a list of comments, whole or a keyset page at a time); warm, an
  * anonymous page costs none and a signed-in one only the viewer's flags. Statements are counted by the
  * JDBC proxy around every connection pool (conduit_db_statements_total), across the real HTTP path.
  */
