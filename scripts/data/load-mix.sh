@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A load mix over the generated dataset (scripts/data/generate.sh): every list shape (global, tag popular and
 # rare, author, favorited, feed of loaduser1 who follows 1,000 authors, combined filters, deep offsets), counts, single articles, comments, profiles, tags, and every write. Parameters vary per round so the
-# caches do not hide the database. Used by .ci/data-plans.sh; prints a status histogram, fails on any 5xx.
+# caches do not hide the database. Keyset pages (?cursor=, docs/api.md) walk every list shape and comments
+# through nextCursor; the walks of the global list, a popular tag and the feed carry on from round to round, so
+# they reach deep (the popular tag to its last page). Used by .ci/data-plans.sh; prints a status histogram, fails on any 5xx.
 #   usage: scripts/data/load-mix.sh BASE_URL [ROUNDS]
 set -euo pipefail
 BASE=${1:?usage: load-mix.sh BASE_URL [ROUNDS]}
@@ -23,6 +25,18 @@ call() {
   cat /tmp/load-mix.$$; rm -f /tmp/load-mix.$$
 }
 get() { call GET "$@" >/dev/null; }
+# walk KEY PATH TOKEN PAGES LIMIT: PAGES keyset pages of PATH, following nextCursor from where the last walk of
+# KEY stopped (from the first page again once a walk reached the end)
+declare -A CURSOR
+walk() {
+  local key=$1 path=$2 token=$3 pages=$4 limit=$5 sep='?' body
+  [[ $path == *\?* ]] && sep='&'
+  for _ in $(seq "$pages"); do
+    body=$(call GET "$path${sep}limit=$limit&cursor=${CURSOR[$key]:-}" "$token")
+    CURSOR[$key]=$(printf '%s' "$body" | sed -nE 's/.*"nextCursor":"([^"]+)".*/\1/p')
+    [ -n "${CURSOR[$key]}" ] || break
+  done
+}
 
 FEED=$(login loaduser1)
 READER=$(login loaduser2)
@@ -50,6 +64,17 @@ for round in $(seq 1 "$ROUNDS"); do
   get "/api/articles/feed?limit=20&offset=$offset" "$FEED"
   get "/api/articles/feed?limit=20&offset=$(( deep / 10 ))" "$FEED"
   get "/api/articles/feed?limit=20" "$READER"
+  # keyset pages: global, a popular tag (to its end over the rounds: 10k articles) and the feed carry on across
+  # rounds; a rare tag, an author, a fan's favorites, a combined filter and an article's comments are walked whole
+  walk all-anonymous "/api/articles" "" 10 100
+  walk all-reader "/api/articles" "$READER" 10 50
+  walk tag-popular "/api/articles?tag=load-tag-7" "" 13 100
+  walk "tag-$round" "/api/articles?tag=$tag_rare" "$READER" 20 50
+  walk "author-$round" "/api/articles?author=$author" "" 10 10
+  walk "favorited-$round" "/api/articles?favorited=$fan" "$READER" 10 20
+  walk "combined-$round" "/api/articles?tag=$tag_popular&author=$author" "" 5 5
+  walk feed "/api/articles/feed" "$FEED" 10 50
+  walk "comments-$round" "/api/articles/load-article-$(( round * 4999 ))/comments" "$READER" 5 1
   get "/api/user" "$FEED"
   # writes
   slug=$(call POST /api/articles "$WRITER" "{\"article\":{\"title\":\"Load mix $round $RANDOM\",\"description\":\"d\",\"body\":\"b\",\"tagList\":[\"$tag_popular\",\"load-mix-new-$round-$RANDOM\"]}}" \

@@ -185,10 +185,13 @@ class BadInputTest {
             cases.add(hostile(label + "comment body", t -> t.api.post("/api/articles/" + t.mallorySlug + "/comments",
                     "{\"comment\":{\"body\":" + j + "}}", t.mallory)));
             // query parameters
-            for (String parameter : List.of("tag", "author", "favorited", "limit", "offset")) {
+            for (String parameter : List.of("tag", "author", "favorited", "limit", "offset", "cursor")) {
                 cases.add(hostile(label + "query " + parameter, t -> t.api.get("/api/articles?" + parameter + "=" + q)));
             }
             cases.add(hostile(label + "feed limit", t -> t.api.get("/api/articles/feed?limit=" + q, t.mallory)));
+            cases.add(hostile(label + "feed cursor", t -> t.api.get("/api/articles/feed?cursor=" + q, t.mallory)));
+            cases.add(hostile(label + "comments limit", t -> t.api.get("/api/articles/" + t.slug + "/comments?limit=" + q)));
+            cases.add(hostile(label + "comments cursor", t -> t.api.get("/api/articles/" + t.slug + "/comments?cursor=" + q)));
             // path segments
             cases.add(hostile(label + "get profile", t -> t.api.get("/api/profiles/" + p, t.mallory)));
             cases.add(hostile(label + "follow", t -> t.api.post("/api/profiles/" + p + "/follow", null, t.mallory)));

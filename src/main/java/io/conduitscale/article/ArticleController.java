@@ -2,6 +2,7 @@ package io.conduitscale.article;
 
 import io.conduitscale.platform.security.CurrentUser;
 import io.conduitscale.platform.web.ApiException;
+import io.conduitscale.platform.web.Keyset;
 import io.conduitscale.platform.web.Pagination;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -31,12 +32,20 @@ class ArticleController {
                           @RequestParam(required = false) String q,
                           @RequestParam(required = false) String limit,
                           @RequestParam(required = false) String offset) {
-        String query = blankToNull(q);
-        if (query != null && query.length() > ArticleService.MAX_QUERY) {
-            throw ApiException.invalid("q", "is too long (maximum is " + ArticleService.MAX_QUERY + " characters)");
-        }
-        return articles.list(new ArticleFilter(blankToNull(tag), blankToNull(author), blankToNull(favorited), null, query),
-                Pagination.of(limit, offset), CurrentUser.id().orElse(null));
+        return articles.list(filter(tag, author, favorited, q), Pagination.of(limit, offset), CurrentUser.id().orElse(null));
+    }
+
+    /** Keyset pages (extension): any {@code cursor} parameter, empty for the first page, selects them. */
+    @GetMapping(path = "/api/articles", params = "cursor")
+    ArticleView.KeysetPage listByCursor(@RequestParam(required = false) String tag,
+                                        @RequestParam(required = false) String author,
+                                        @RequestParam(required = false) String favorited,
+                                        @RequestParam(required = false) String q,
+                                        @RequestParam(required = false) String limit,
+                                        @RequestParam(required = false) String offset,
+                                        @RequestParam(required = false) String cursor) {
+        ArticleFilter filter = filter(tag, author, favorited, q);
+        return articles.list(filter, Keyset.of(limit, offset, cursor, filter.cursorScope()), CurrentUser.id().orElse(null));
     }
 
     @GetMapping("/api/articles/feed")
@@ -44,6 +53,15 @@ class ArticleController {
                           @RequestParam(required = false) String offset) {
         long viewer = CurrentUser.requireId();
         return articles.list(ArticleFilter.feed(viewer), Pagination.of(limit, offset), viewer);
+    }
+
+    @GetMapping(path = "/api/articles/feed", params = "cursor")
+    ArticleView.KeysetPage feedByCursor(@RequestParam(required = false) String limit,
+                                        @RequestParam(required = false) String offset,
+                                        @RequestParam(required = false) String cursor) {
+        long viewer = CurrentUser.requireId();
+        ArticleFilter filter = ArticleFilter.feed(viewer);
+        return articles.list(filter, Keyset.of(limit, offset, cursor, filter.cursorScope()), viewer);
     }
 
     @GetMapping("/api/articles/{slug}")
@@ -76,6 +94,14 @@ class ArticleController {
     @DeleteMapping("/api/articles/{slug}/favorite")
     ArticleView.Envelope unfavorite(@PathVariable String slug) {
         return new ArticleView.Envelope(articles.unfavorite(CurrentUser.requireId(), slug));
+    }
+
+    private static ArticleFilter filter(String tag, String author, String favorited, String q) {
+        String query = blankToNull(q);
+        if (query != null && query.length() > ArticleService.MAX_QUERY) {
+            throw ApiException.invalid("q", "is too long (maximum is " + ArticleService.MAX_QUERY + " characters)");
+        }
+        return new ArticleFilter(blankToNull(tag), blankToNull(author), blankToNull(favorited), null, query);
     }
 
     private static String blankToNull(String value) {

@@ -32,4 +32,17 @@ record ArticleFilter(String tag, String author, String favoritedBy, Long feedOf,
         }
         return null;
     }
+
+    /**
+     * What a keyset cursor is bound to (platform/web/Keyset): the list's filters as the request matches them
+     * (usernames case-insensitively), so a cursor issued for one list is refused by another.
+     */
+    String cursorScope() {
+        return "articles|tag=" + tag + "|author=" + lower(author) + "|favorited=" + lower(favoritedBy)
+                + "|feed=" + feedOf + "|q=" + query;
+    }
+
+    private static String lower(String username) {
+        return username == null ? null : username.toLowerCase(Locale.ROOT);
+    }
 }

@@ -1,6 +1,7 @@
 package io.conduitscale.article;
 
 import io.conduitscale.platform.db.SqlArrays;
+import io.conduitscale.platform.web.Keyset;
 import io.conduitscale.platform.web.Pagination;
 import java.sql.Array;
 import java.sql.ResultSet;
@@ -123,22 +124,40 @@ class ArticleRepository {
      * their tags. The plan check (.ci/data-plans.sh) holds every list to this on the large dataset.
      */
     List<ArticleRow> page(ArticleFilter filter, Pagination page) {
+        return page(filter, page.limit(), page.offset(), null);
+    }
+
+    /**
+     * A keyset page: the rows after the cursor's position, one more than the page to show whether another
+     * follows. The position is a row-value comparison on the list's own index columns, so the index range
+     * starts at the cursor (the same indexes as offset pages, docs/database.md "Keyset pagination").
+     */
+    List<ArticleRow> page(ArticleFilter filter, Keyset page) {
+        return page(filter, page.fetch(), 0, page.after());
+    }
+
+    private List<ArticleRow> page(ArticleFilter filter, int limit, int offset, Keyset.Position after) {
         Where where = where(filter);
+        List<String> conditions = new ArrayList<>(where.conditions());
+        if (after != null) {
+            conditions.add("(a.created_at, a.id) < (:after_created_at, :after_id)");
+        }
         String ids = """
                 SELECT a.id FROM articles a
                 %s
                 ORDER BY a.created_at DESC, a.id DESC
-                LIMIT :limit OFFSET :offset""".formatted(where.sql());
+                LIMIT :limit OFFSET :offset""".formatted(whereClause(conditions));
         if (filter.tag() != null && filter.author() == null && filter.favoritedBy() == null
                 && filter.feedOf() == null && filter.query() == null) {
             // by tag alone: article_tags_tag_created_idx holds the tag's articles in list order (V14)
             ids = """
                     SELECT at.article_id AS id FROM article_tags at
-                    WHERE at.tag_id = (SELECT t.id FROM tags t WHERE t.name = :tag)
+                    WHERE at.tag_id = (SELECT t.id FROM tags t WHERE t.name = :tag)%s
                     ORDER BY at.article_created_at DESC, at.article_id DESC
-                    LIMIT :limit OFFSET :offset""";
+                    LIMIT :limit OFFSET :offset""".formatted(after == null ? ""
+                    : "\n  AND (at.article_created_at, at.article_id) < (:after_created_at, :after_id)");
         }
-        return jdbc.sql("""
+        var statement = jdbc.sql("""
                         SELECT a.id, a.slug, a.title, a.description, a.author_id, a.favorites_count,
                                a.created_at, a.updated_at, %s
                         FROM (%s) page
@@ -146,15 +165,17 @@ class ArticleRepository {
                         ORDER BY a.created_at DESC, a.id DESC
                         """.formatted(TAGS, ids))
                 .params(where.params())
-                .param("limit", page.limit())
-                .param("offset", page.offset())
-                .query((rs, row) -> row(rs, false))
-                .list();
+                .param("limit", limit)
+                .param("offset", offset);
+        if (after != null) {
+            statement = statement.param("after_created_at", after.createdAtUtc()).param("after_id", after.id());
+        }
+        return statement.query((rs, row) -> row(rs, false)).list();
     }
 
     long count(ArticleFilter filter) {
         Where where = where(filter);
-        return jdbc.sql("SELECT count(*) FROM articles a " + where.sql())
+        return jdbc.sql("SELECT count(*) FROM articles a " + whereClause(where.conditions()))
                 .params(where.params())
                 .query(Long.class)
                 .single();
@@ -231,7 +252,11 @@ class ArticleRepository {
                 .param("delta", delta).param("id", articleId).update();
     }
 
-    private record Where(String sql, Map<String, Object> params) {}
+    private record Where(List<String> conditions, Map<String, Object> params) {}
+
+    private static String whereClause(List<String> conditions) {
+        return conditions.isEmpty() ? "" : "WHERE " + String.join(" AND ", conditions);
+    }
 
     private static Where where(ArticleFilter filter) {
         List<String> conditions = new ArrayList<>();
@@ -262,7 +287,7 @@ class ArticleRepository {
             conditions.add("a.author_id = ANY(ARRAY(SELECT fo.followee_id FROM follows fo WHERE fo.follower_id = :feed_of))");
             params.put("feed_of", filter.feedOf());
         }
-        return new Where(conditions.isEmpty() ? "" : "WHERE " + String.join(" AND ", conditions), params);
+        return new Where(conditions, params);
     }
 
     private static ArticleRow row(ResultSet rs, boolean withBody) throws SQLException {

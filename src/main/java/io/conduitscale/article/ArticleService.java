@@ -6,6 +6,7 @@ import io.conduitscale.platform.events.DomainEvents;
 import io.conduitscale.platform.web.ApiException;
 import io.conduitscale.platform.web.JsonInput;
 import io.conduitscale.platform.web.JsonInput.Field;
+import io.conduitscale.platform.web.Keyset;
 import io.conduitscale.platform.web.Pagination;
 import io.conduitscale.profile.Profiles;
 import io.conduitscale.tag.Tags;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.event.TransactionalEventListener;
@@ -46,7 +48,10 @@ class ArticleService {
     private final CacheRegion<Long> idsBySlug;
     /** Favorite and view counts by article id: they change often, so they are cached apart from the article. */
     private final CacheRegion<ArticleCounts> counts;
-    /** Pages of lists (ids and total), keyed by family, family generation, limit and offset. */
+    /**
+     * Pages of lists (ids and total), keyed by family, family generation, limit and offset, or for keyset
+     * pages limit and position ({@code k<millis>.<id>}, one id more than the page: whether a next page exists).
+     */
     private final CacheRegion<PageOfIds> pages;
     private final DomainEvents events;
     private final ArticleViewCounter viewCounter;
@@ -71,25 +76,56 @@ class ArticleService {
 
     @Transactional(readOnly = true)
     ArticleView.Page list(ArticleFilter filter, Pagination pagination, Long viewerId) {
+        Rows page = rows(filter, pagination.limit() + ":" + pagination.offset(), () -> articles.page(filter, pagination),
+                pagination.limit(), pagination.offset() == 0);
+        return new ArticleView.Page(views(page.shown(), viewerId, page.fresh(), false), page.count());
+    }
+
+    /** A keyset page (extension): like an offset page, plus the cursor of the next page, null after the last. */
+    @Transactional(readOnly = true)
+    ArticleView.KeysetPage list(ArticleFilter filter, Keyset keyset, Long viewerId) {
+        Rows page = rows(filter, keyset.limit() + ":" + keyset.cacheKey(), () -> articles.page(filter, keyset),
+                keyset.limit(), keyset.after() == null);
+        String next = null;
+        if (page.more() && !page.shown().isEmpty()) {
+            ArticleRow last = page.shown().getLast();
+            next = keyset.cursorAfter(last.createdAt(), last.id());
+        }
+        return new ArticleView.KeysetPage(views(page.shown(), viewerId, page.fresh(), false), page.count(), next);
+    }
+
+    /**
+     * A page's rows: at most {@code shown} of them, whether the list had more, whether their counts were read
+     * with them ({@code fresh}), and the list's total. Pages of cacheable lists are cached as ids under
+     * {@code window} (the offset, or the keyset position), ids beyond {@code shown} included.
+     */
+    private record Rows(List<ArticleRow> shown, boolean more, boolean fresh, long count) {}
+
+    private Rows rows(ArticleFilter filter, String window, Supplier<List<ArticleRow>> load, int shown, boolean first) {
         String family = filter.cacheFamily();
         String generation = family == null ? null : caches.listGeneration(family);
         if (generation == null) {
-            List<ArticleRow> page = articles.page(filter, pagination);
-            return new ArticleView.Page(views(page, viewerId, true, false), countOf(page, filter, pagination));
+            List<ArticleRow> page = load.get();
+            return new Rows(firstOf(page, shown), page.size() > shown, true, countOf(page, filter, first));
         }
         List<ArticleRow> loadedNow = new ArrayList<>();
-        PageOfIds page = pages.get(family + ":" + generation + ":" + pagination.limit() + ":" + pagination.offset(), () -> {
-            loadedNow.addAll(articles.page(filter, pagination));
-            return new PageOfIds(loadedNow.stream().map(ArticleRow::id).toList(), countOf(loadedNow, filter, pagination));
+        PageOfIds page = pages.get(family + ":" + generation + ":" + window, () -> {
+            loadedNow.addAll(load.get());
+            return new PageOfIds(loadedNow.stream().map(ArticleRow::id).toList(), countOf(loadedNow, filter, first));
         });
+        boolean more = page.ids().size() > shown;
         if (!loadedNow.isEmpty() || page.ids().isEmpty()) {
-            return new ArticleView.Page(views(loadedNow, viewerId, true, false), page.count());
+            return new Rows(firstOf(loadedNow, shown), more, true, page.count());
         }
-        return new ArticleView.Page(views(rowsInOrder(page.ids()), viewerId, false, false), page.count());
+        return new Rows(rowsInOrder(firstOf(page.ids(), shown)), more, false, page.count());
     }
 
-    private long countOf(List<ArticleRow> page, ArticleFilter filter, Pagination pagination) {
-        if (page.isEmpty() && pagination.offset() == 0) {
+    private static <T> List<T> firstOf(List<T> list, int n) {
+        return list.size() > n ? list.subList(0, n) : list;
+    }
+
+    private long countOf(List<ArticleRow> page, ArticleFilter filter, boolean firstPage) {
+        if (page.isEmpty() && firstPage) {
             return 0;
         }
         Long counted = totals.fromCounters(filter);

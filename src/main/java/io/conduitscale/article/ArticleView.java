@@ -23,4 +23,7 @@ record ArticleView(String slug, String title, String description,
     record Envelope(ArticleView article) {}
 
     record Page(List<ArticleView> articles, long articlesCount) {}
+
+    /** A keyset page (extension, docs/api.md): {@code nextCursor} is null on the last page. */
+    record KeysetPage(List<ArticleView> articles, long articlesCount, String nextCursor) {}
 }

@@ -5,6 +5,7 @@ import io.conduitscale.article.ArticleRef;
 import io.conduitscale.platform.events.DomainEvents;
 import io.conduitscale.platform.web.ApiException;
 import io.conduitscale.platform.web.JsonInput;
+import io.conduitscale.platform.web.Keyset;
 import io.conduitscale.platform.web.Timestamps;
 import io.conduitscale.profile.Profile;
 import io.conduitscale.profile.Profiles;
@@ -18,7 +19,10 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.JsonNode;
 
-/** Comments: a list costs three statements (article, comments, authors) whatever its length. */
+/**
+ * Comments: a list costs three statements (article, comments, authors) whatever its length, and a fourth for
+ * a signed-in viewer (whom of the authors they follow); a keyset page (extension) costs the same.
+ */
 @Service
 class CommentService {
 
@@ -48,8 +52,41 @@ class CommentService {
                 .param("article", articleId)
                 .query((rs, row) -> row(rs))
                 .list();
+        return new CommentView.Page(views(rows, viewerId));
+    }
+
+    /**
+     * A keyset page (extension): the comments after the cursor's position, newest first, through
+     * comments_article_created_idx from the position on; one more row than the page shows whether another
+     * follows. The cursor is bound to the article (its id: a rename does not break a walk).
+     */
+    @Transactional(readOnly = true)
+    CommentView.KeysetPage list(String slug, String limit, String offset, String cursor, Long viewerId) {
+        long articleId = articleId(slug);
+        Keyset page = Keyset.of(limit, offset, cursor, "comments|article=" + articleId);
+        Keyset.Position after = page.after();
+        List<CommentRow> rows = jdbc.sql("""
+                        SELECT id, author_id, body, created_at, updated_at FROM comments
+                        WHERE article_id = :article%s
+                        ORDER BY created_at DESC, id DESC LIMIT :limit
+                        """.formatted(after == null ? "" : " AND (created_at, id) < (:after_created_at, :after_id)"))
+                .param("article", articleId)
+                .param("limit", page.fetch())
+                .params(after == null ? Map.of() : Map.of("after_created_at", after.createdAtUtc(), "after_id", after.id()))
+                .query((rs, row) -> row(rs))
+                .list();
+        String next = null;
+        if (rows.size() > page.limit()) {
+            rows = rows.subList(0, page.limit());
+            next = page.cursorAfter(rows.getLast().createdAt(), rows.getLast().id());
+        }
+        return new CommentView.KeysetPage(views(rows, viewerId), next);
+    }
+
+    /** The rows with their authors, fetched in one batch. */
+    private List<CommentView> views(List<CommentRow> rows, Long viewerId) {
         Map<Long, Profile> authors = profiles.of(rows.stream().map(CommentRow::authorId).toList(), viewerId);
-        return new CommentView.Page(rows.stream().map(row -> view(row, authors.get(row.authorId()))).toList());
+        return rows.stream().map(row -> view(row, authors.get(row.authorId()))).toList();
     }
 
     @Transactional

@@ -9,4 +9,7 @@ record CommentView(long id, String createdAt, String updatedAt, String body, Pro
     record Envelope(CommentView comment) {}
 
     record Page(List<CommentView> comments) {}
+
+    /** A keyset page (extension, docs/api.md): {@code nextCursor} is null on the last page. */
+    record KeysetPage(List<CommentView> comments, String nextCursor) {}
 }

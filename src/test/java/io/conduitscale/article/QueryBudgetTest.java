@@ -17,7 +17,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * No N+1: a page of articles with author, following, favorited, favoritesCount and tags costs the
- * same small number of SQL statements at page sizes 1, 20 and 100, with every cache cold; warm, an
+ * same small number of SQL statements at page sizes 1, 20 and 100, offset or keyset, with every cache cold
+ * (and so does a list of comments, whole or a keyset page at a time); warm, an
  * anonymous page costs none and a signed-in one only the viewer's flags. Statements are counted by the
  * JDBC proxy around every connection pool (conduit_db_statements_total), across the real HTTP path.
  */
@@ -100,6 +101,11 @@ class QueryBudgetTest {
             costs.put("signed-in, limit " + size, coldStatementsFor("/api/articles?tag=" + tag + "&limit=" + size, viewerToken, size));
             costs.put("anonymous, limit " + size, coldStatementsFor("/api/articles?tag=" + tag + "&limit=" + size, null, size));
             costs.put("feed, limit " + size, coldStatementsFor("/api/articles/feed?limit=" + size, viewerToken, Math.min(size, 40)));
+            // keyset pages (extension) from a position 10 rows deep: the same statements as offset pages
+            String deep = "/api/articles?tag=" + tag + "&limit=" + size + "&cursor=" + cursorAfterTen("/api/articles?tag=" + tag);
+            costs.put("cursor, limit " + size, coldStatementsFor(deep, viewerToken, size));
+            costs.put("feed cursor, limit " + size, coldStatementsFor("/api/articles/feed?limit=" + size + "&cursor="
+                    + cursorAfterTen("/api/articles/feed"), viewerToken, Math.min(size, 30)));
         }
         System.out.println("statements per page, caches cold: " + costs);
 
@@ -108,6 +114,50 @@ class QueryBudgetTest {
         assertThat(costs.get("signed-in, limit 20")).isEqualTo(costs.get("signed-in, limit 100"));
         assertThat(costs.get("anonymous, limit 1")).isEqualTo(costs.get("anonymous, limit 100"));
         assertThat(costs.get("feed, limit 1")).isEqualTo(costs.get("feed, limit 100"));
+        assertThat(costs.get("cursor, limit 1")).isEqualTo(costs.get("cursor, limit 100")).isEqualTo(costs.get("signed-in, limit 100"));
+        assertThat(costs.get("feed cursor, limit 1")).isEqualTo(costs.get("feed cursor, limit 100"))
+                .isEqualTo(costs.get("feed, limit 100"));
+    }
+
+    @Test
+    void aListOfCommentsCostsTheSameWhateverItsSizeOrCursor() {
+        String slug = authorPrefix + "-article-7";
+        jdbc.sql("""
+                INSERT INTO comments (article_id, author_id, body)
+                SELECT a.id, u.id, 'comment ' || u.id FROM articles a CROSS JOIN users u
+                WHERE a.slug = :slug AND u.username LIKE :prefix || '%'
+                """).param("slug", slug).param("prefix", authorPrefix).update();
+        String path = "/api/articles/" + slug + "/comments";
+        String deep = api.get(path + "?limit=5").json().get("nextCursor").asString();
+        Map<String, Long> costs = new LinkedHashMap<>();
+        for (String token : new String[] {null, viewerToken}) {
+            String who = token == null ? "anonymous, " : "signed-in, ";
+            costs.put(who + "all", commentStatements(path, token, 30));
+            for (int size : new int[] {1, 20}) {
+                costs.put(who + "limit " + size, commentStatements(path + "?limit=" + size, token, size));
+                costs.put(who + "cursor, limit " + size, commentStatements(path + "?limit=" + size + "&cursor=" + deep, token, size));
+            }
+        }
+        System.out.println("statements per comment list, caches cold: " + costs);
+        // the article id, the comments, their authors in one batch, and for a signed-in viewer whom they follow
+        costs.forEach((list, cost) -> assertThat(cost).as(list).isEqualTo(list.startsWith("anonymous") ? 3 : 4));
+    }
+
+    private long commentStatements(String path, String token, int expectedComments) {
+        caches.flushLocal();
+        if (token != null) {
+            assertThat(api.get("/api/user", token).status()).isEqualTo(200);
+        }
+        double before = statements();
+        ApiClient.Response response = api.get(path, token);
+        double after = statements();
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json().get("comments").size()).isEqualTo(expectedComments);
+        return Math.round(after - before);
+    }
+
+    private String cursorAfterTen(String list) {
+        return api.get(list + (list.contains("?") ? "&" : "?") + "limit=10&cursor=", viewerToken).json().get("nextCursor").asString();
     }
 
     /**

@@ -7,7 +7,7 @@ package io.conduitscale.platform.web;
  * {@value #MAX_LIMIT} (the response's length shows it), so a page never grows without bound.
  * {@code offset} defaults to 0 and may not pass {@value #MAX_OFFSET}: deep offsets make the
  * database walk and discard every skipped row. Values that are not whole numbers, negative, a zero
- * limit, or an offset past the maximum are a 422.
+ * limit, or an offset past the maximum are a 422. Deep pages are what {@link Keyset} (cursors) is for.
  */
 public record Pagination(int limit, int offset) {
 
@@ -30,6 +30,15 @@ public record Pagination(int limit, int offset) {
         }
         validation.throwIfInvalid();
         return new Pagination((int) Math.min(parsedLimit, MAX_LIMIT), (int) parsedOffset);
+    }
+
+    /** A {@code limit} alone, validated and capped as above (keyset pages have no offset: {@link Keyset}). */
+    static int limit(String limit, ApiException.Validation validation) {
+        long parsed = parse(limit, DEFAULT_LIMIT, "limit", validation);
+        if (!validation.hasErrors() && parsed < 1) {
+            validation.reject("limit", "must be at least 1");
+        }
+        return (int) Math.clamp(parsed, 1, MAX_LIMIT);
     }
 
     private static long parse(String value, long fallback, String name, ApiException.Validation validation) {
