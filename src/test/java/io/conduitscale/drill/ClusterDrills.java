@@ -350,7 +350,8 @@ class ClusterDrills {
     /** Waits until the worker has begun consuming (notifications appearing); returns the count then. */
     private long waitUntilConsuming(long base) {
         try (Connection db = cluster.primary()) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            // a JVM start takes ~15 s on an idle 2-core machine and several times that on a busy one
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
             while (System.nanoTime() < deadline) {
                 try (ResultSet rs = db.createStatement().executeQuery("SELECT count(*) FROM notifications")) {
                     rs.next();
@@ -360,7 +361,7 @@ class ClusterDrills {
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
             }
-            throw new IllegalStateException("the restarted worker consumed nothing in 60 s");
+            throw new IllegalStateException("the restarted worker consumed nothing in 180 s");
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

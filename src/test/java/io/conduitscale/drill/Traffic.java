@@ -20,6 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
@@ -264,11 +265,14 @@ final class Traffic {
         long start = System.nanoTime();
         AtomicLong end = new AtomicLong(start + duration.toNanos());
         Thread fault = null;
+        AtomicReference<Throwable> faultFailure = new AtomicReference<>();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             if (during != null) {
                 fault = Thread.ofPlatform().name("drill-fault").start(() -> {
                     try {
                         during.run();
+                    } catch (Throwable t) {
+                        faultFailure.set(t);
                     } finally {
                         end.accumulateAndGet(System.nanoTime(), Math::max);
                     }
@@ -303,6 +307,10 @@ final class Traffic {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (faultFailure.get() != null) {
+            // the drill's fault did not happen as planned: its outcome would be about something else
+            throw new IllegalStateException("injecting the fault failed", faultFailure.get());
         }
         List<Call> list = new ArrayList<>(calls);
         return new Result(Collections.unmodifiableList(list), rate, (System.nanoTime() - start) / 1e9);
