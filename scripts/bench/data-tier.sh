@@ -57,8 +57,11 @@ trap cleanup EXIT
 
 mkdir -p "$OUT"
 rm -f "$OUT/results.tsv"
-# the jar and the harness's classes, rebuilt when a source is newer than the jar
-if [ ! -f "$JAR" ] || [ ! -s "$CP_FILE" ] || [ -n "$(find "$ROOT/src" "$ROOT/pom.xml" -newer "$JAR" -print -quit)" ]; then
+# the jar and the harness's classes, rebuilt when a source is newer than what was built from it
+BENCH_CLASS=$ROOT/target/test-classes/io/conduitscale/load/DataTierBench.class
+if [ ! -f "$JAR" ] || [ ! -f "$BENCH_CLASS" ] || [ ! -s "$CP_FILE" ] \
+  || [ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$JAR" -print -quit)" ] \
+  || [ -n "$(find "$ROOT/src/test/java/io/conduitscale/load" -newer "$BENCH_CLASS" -print -quit)" ]; then
   log "building the jar and the load harness"
   mkdir -p "$(dirname "$CP_FILE")"
   (cd "$ROOT" && mvn -q -ntp -DskipTests package dependency:build-classpath -Dmdep.includeScope=test \
