@@ -123,11 +123,11 @@ stop_app
 
 log "configuration: primary + 1 streaming replica"
 start_app primary+replica CONDUIT_DB_REPLICA_URLS="jdbc:postgresql://127.0.0.1:$REPLICA_PORT/$DB"
-for _ in $(seq 40); do # the monitor puts the replica in rotation at its first healthy check
-  metrics | grep -q '^conduit_db_replica_in_rotation{.*pool="replica-1".*} 1' && break
-  sleep 0.25
-done
-metrics | grep -q '^conduit_db_replica_in_rotation{.*pool="replica-1".*} 1' || { echo "replica-1 never entered rotation" >&2; exit 1; }
+# the monitor puts the replica in rotation at its first healthy check (the text is read whole: grep -q on a pipe
+# would end curl early, and pipefail would count that as a failure)
+in_rotation() { local text; text=$(metrics); grep -q '^conduit_db_replica_in_rotation{.*pool="replica-1".*} 1' <<<"$text"; }
+for _ in $(seq 40); do in_rotation && break; sleep 0.25; done
+in_rotation || { echo "replica-1 never entered rotation" >&2; exit 1; }
 bench primary+replica --rates-from primary
 metrics | awk '/^conduit_db_reads_total\{/ && $2 > 0 {match($0, /pool="[^"]*"/); p = substr($0, RSTART + 6, RLENGTH - 7)
   match($0, /reason="[^"]*"/); printf "%s %s=%d, ", p, substr($0, RSTART + 8, RLENGTH - 9), $2}' >"$OUT/reads-by-reason.txt"
