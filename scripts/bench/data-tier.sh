@@ -17,7 +17,8 @@
 #      (favorite + unfavorite) so the commit position moves; the replica's share of read-only transactions comes
 #      from conduit_db_reads_total{pool} on /actuator/prometheus before and after each shape.
 # Prints the Markdown table and the load average; writes them to $OUT (default target/data-tier): results.tsv,
-# report.md, and the logs. About 10 minutes on 2 cores (the dataset is most of it). Stops what it started, by PID.
+# report.md, summary.md, the logs and a load-average trace. About 7 minutes on 2 cores (417 s on 2026-12-06), plus
+# waiting for the lock. Stops what it started, by PID.
 #   usage: flock /tmp/conduit-bench.lock bash scripts/bench/data-tier.sh     (takes the lock itself otherwise)
 #   env: DATA_TIER_SCALE (generate.sh --scale, default 1.0), DATA_TIER_CLIENTS (8), DATA_TIER_CLOSED_SECONDS (8),
 #        DATA_TIER_OPEN_SECONDS (10), DATA_TIER_WARMUP_SECONDS (20), DATA_TIER_WRITES_PER_SECOND (5), OUT
