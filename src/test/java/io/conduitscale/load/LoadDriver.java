@@ -306,7 +306,7 @@ public final class LoadDriver {
         return uri;
     }
 
-    private static String required(Map<String, String> options, String name) {
+    static String required(Map<String, String> options, String name) {
         String value = options.get(name);
         if (value == null) {
             throw new IllegalArgumentException("--" + name + " is required");

@@ -26,16 +26,21 @@ public final class LoadReport {
     }
 
     static List<Map<String, String>> read(List<String> lines) {
+        return read(lines, LoadDriver.HEADER);
+    }
+
+    /** TSV rows whose columns are named by {@code header} (tab-separated, first column {@code config}). */
+    static List<Map<String, String>> read(List<String> lines, String header) {
+        String[] columns = header.split("\t");
         List<Map<String, String>> rows = new ArrayList<>();
-        String[] header = LoadDriver.HEADER.split("\t");
         for (String line : lines) {
             if (line.isBlank() || line.startsWith("config\t")) {
                 continue;
             }
             String[] fields = line.split("\t", -1);
             Map<String, String> row = new LinkedHashMap<>();
-            for (int i = 0; i < header.length && i < fields.length; i++) {
-                row.put(header[i], fields[i]);
+            for (int i = 0; i < columns.length && i < fields.length; i++) {
+                row.put(columns[i], fields[i]);
             }
             rows.add(row);
         }

@@ -58,7 +58,7 @@ final class OpenLoopRunner {
                 inFlight.incrementAndGet();
                 threads.execute(() -> {
                     try {
-                        stats.record(call.operation(), send(call.request()), due, System.nanoTime());
+                        stats.record(call.operation(), send(client, call.request()), due, System.nanoTime());
                     } finally {
                         inFlight.decrementAndGet();
                     }
@@ -69,7 +69,8 @@ final class OpenLoopRunner {
         return stats;
     }
 
-    private String send(HttpRequest request) {
+    /** The answer's status code, or the cause of the failure ({@code timeout}, {@code connect}, {@code io}). */
+    static String send(HttpClient client, HttpRequest request) {
         try {
             HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
             return Integer.toString(response.statusCode());

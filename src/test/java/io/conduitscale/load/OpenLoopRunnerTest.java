@@ -109,11 +109,18 @@ class OpenLoopRunnerTest {
                 conduit_db_statements_total{application="conduit-scale",origin="background",pool="primary"} 3.0
                 conduit_db_statements_total{application="conduit-scale",origin="request",pool="replica-1"} 40.0
                 conduit_db_statements_created{application="conduit-scale",origin="request",pool="primary"} 1.7E9
+                conduit_db_reads_total{application="conduit-scale",pool="replica-1",reason="caught-up"} 27.0
+                conduit_db_reads_total{application="conduit-scale",pool="primary",reason="behind"} 2.0
+                conduit_db_reads_total{application="conduit-scale",pool="primary",reason="retry"} 1.0
                 """);
         assertThat(counters.hitRatio()).isEqualTo(0.95);
         assertThat(counters.primaryStatements()).isEqualTo(15);
         assertThat(counters.replicaStatements()).isEqualTo(40);
         assertThat(ServerCounters.NONE.hitRatio()).isNaN();
+        assertThat(counters.primaryReads()).isEqualTo(3);
+        assertThat(counters.replicaReads()).isEqualTo(27);
+        assertThat(counters.replicaReadShare()).isEqualTo(0.9);
+        assertThat(ServerCounters.NONE.replicaReadShare()).isNaN();
     }
 
     @Test

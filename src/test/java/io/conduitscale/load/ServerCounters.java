@@ -12,26 +12,29 @@ import java.util.regex.Pattern;
 
 /**
  * The servers' own counters, summed over every instance's {@code /actuator/prometheus}: cache hits and misses
- * ({@code conduit_cache_requests_total{result}}) and SQL statements per pool
- * ({@code conduit_db_statements_total{pool}}: {@code primary}, {@code replica-N}). Differences of two
- * snapshots give a step's hit ratio and queries per second.
+ * ({@code conduit_cache_requests_total{result}}), SQL statements per pool
+ * ({@code conduit_db_statements_total{pool}}: {@code primary}, {@code replica-N}) and read-only transactions by
+ * the pool that served them ({@code conduit_db_reads_total{pool}}, only with replicas configured). Differences
+ * of two snapshots give a step's hit ratio, queries per second and the replicas' share of reads.
  */
-record ServerCounters(double cacheHits, double cacheMisses, double primaryStatements, double replicaStatements) {
+record ServerCounters(double cacheHits, double cacheMisses, double primaryStatements, double replicaStatements,
+                      double primaryReads, double replicaReads) {
 
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)\\{([^}]*)}\\s+(\\S+)");
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
-    static final ServerCounters NONE = new ServerCounters(0, 0, 0, 0);
+    static final ServerCounters NONE = new ServerCounters(0, 0, 0, 0, 0, 0);
 
     static ServerCounters parse(String exposition) {
-        double hits = 0, misses = 0, primary = 0, replica = 0;
+        double hits = 0, misses = 0, primary = 0, replica = 0, primaryReads = 0, replicaReads = 0;
         for (String line : exposition.split("\n")) {
             Matcher sample = SAMPLE.matcher(line);
             if (!sample.find()) {
                 continue;
             }
             String name = sample.group(1);
-            if (!name.equals("conduit_cache_requests_total") && !name.equals("conduit_db_statements_total")) {
+            if (!name.equals("conduit_cache_requests_total") && !name.equals("conduit_db_statements_total")
+                    && !name.equals("conduit_db_reads_total")) {
                 continue;
             }
             double value = Double.parseDouble(sample.group(3));
@@ -50,13 +53,19 @@ record ServerCounters(double cacheHits, double cacheMisses, double primaryStatem
                 } else if (result.equals("miss")) {
                     misses += value;
                 }
+            } else if (name.equals("conduit_db_reads_total")) {
+                if (pool.equals("primary")) {
+                    primaryReads += value;
+                } else if (pool.startsWith("replica")) {
+                    replicaReads += value;
+                }
             } else if (pool.equals("primary")) {
                 primary += value;
             } else if (pool.startsWith("replica")) {
                 replica += value;
             }
         }
-        return new ServerCounters(hits, misses, primary, replica);
+        return new ServerCounters(hits, misses, primary, replica, primaryReads, replicaReads);
     }
 
     /** The sum over these instances; an instance that does not answer counts as zero (and is reported). */
@@ -84,12 +93,20 @@ record ServerCounters(double cacheHits, double cacheMisses, double primaryStatem
 
     ServerCounters plus(ServerCounters other) {
         return new ServerCounters(cacheHits + other.cacheHits, cacheMisses + other.cacheMisses,
-                primaryStatements + other.primaryStatements, replicaStatements + other.replicaStatements);
+                primaryStatements + other.primaryStatements, replicaStatements + other.replicaStatements,
+                primaryReads + other.primaryReads, replicaReads + other.replicaReads);
     }
 
     ServerCounters minus(ServerCounters other) {
         return new ServerCounters(cacheHits - other.cacheHits, cacheMisses - other.cacheMisses,
-                primaryStatements - other.primaryStatements, replicaStatements - other.replicaStatements);
+                primaryStatements - other.primaryStatements, replicaStatements - other.replicaStatements,
+                primaryReads - other.primaryReads, replicaReads - other.replicaReads);
+    }
+
+    /** Reads served by a replica over all read-only transactions, or NaN when none was counted (no replica). */
+    double replicaReadShare() {
+        double reads = primaryReads + replicaReads;
+        return reads == 0 ? Double.NaN : replicaReads / reads;
     }
 
     /** Hits over lookups, or NaN when the cache was not asked (cache off). */
