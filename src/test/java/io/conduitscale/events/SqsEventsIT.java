@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.conduitscale.platform.events.EventEnvelope;
 import io.conduitscale.support.ApiClient;
+import io.conduitscale.support.Await;
 import io.conduitscale.support.BrokerProcess;
 import io.conduitscale.support.ConduitProcess;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -339,22 +340,6 @@ class SqsEventsIT {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (condition.getAsBoolean()) {
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                // e.g. a process restarting
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("not within 60 s: " + what + "\napi:\n" + tail(api) + "\nworker:\n" + tail(worker));
-    }
-
-    private static String tail(ConduitProcess process) {
-        String output = process == null ? "" : process.output();
-        return output.substring(Math.max(0, output.length() - 5000));
+        Await.until(what, Duration.ofSeconds(60), condition, api, worker);
     }
 }

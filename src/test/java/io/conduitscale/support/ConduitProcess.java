@@ -131,6 +131,12 @@ public final class ConduitProcess implements AutoCloseable {
         }
     }
 
+    /** The last {@code chars} characters of the output, for failure messages. */
+    public String outputTail(int chars) {
+        String output = output();
+        return output.substring(Math.max(0, output.length() - chars));
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
