@@ -3,7 +3,6 @@ package io.conduitscale.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import io.conduitscale.platform.security.SigningKeyGenerator;
 import io.conduitscale.support.ApiClient;
 import io.conduitscale.support.BrokerProcess;
 import io.conduitscale.support.ConduitProcess;
@@ -73,13 +72,7 @@ class EventsKillDrillIT {
                     QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + deadLetterArn + "\",\"maxReceiveCount\":\"50\"}")))
                     .queueUrl();
 
-            Map<String, String> common = new HashMap<>();
-            common.put("CONDUIT_DB_URL", "jdbc:postgresql://127.0.0.1:" + POSTGRES_PORT + "/postgres");
-            common.put("CONDUIT_DB_USER", "postgres");
-            common.put("CONDUIT_DB_PASSWORD", "trust");
-            common.put("CONDUIT_JWT_ISSUER", "http://conduit.test");
-            common.put("CONDUIT_JWT_SIGNING_KEY", SigningKeyGenerator.newPrivateJwk().toJSONString());
-            common.put("CONDUIT_RATE_LIMIT_WRITES_PER_USER", "1000000");
+            Map<String, String> common = ConduitProcess.sharedEnvironment(POSTGRES_PORT);
             common.put("CONDUIT_EVENTS_TRANSPORT", "sqs");
             common.put("CONDUIT_SQS_QUEUE_URL", queueUrl);
             common.put("CONDUIT_SQS_ENDPOINT", elasticmq.endpoint());

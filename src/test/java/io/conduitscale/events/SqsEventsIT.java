@@ -3,8 +3,8 @@ package io.conduitscale.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.conduitscale.platform.events.EventEnvelope;
-import io.conduitscale.platform.security.SigningKeyGenerator;
 import io.conduitscale.support.ApiClient;
+import io.conduitscale.support.Await;
 import io.conduitscale.support.BrokerProcess;
 import io.conduitscale.support.ConduitProcess;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -84,13 +84,7 @@ class SqsEventsIT {
                 QueueAttributeName.REDRIVE_POLICY,
                 "{\"deadLetterTargetArn\":\"" + deadLetterArn + "\",\"maxReceiveCount\":\"" + MAX_RECEIVES + "\"}"))).queueUrl();
 
-        environment = new HashMap<>();
-        environment.put("CONDUIT_DB_URL", "jdbc:postgresql://127.0.0.1:" + POSTGRES_PORT + "/postgres");
-        environment.put("CONDUIT_DB_USER", "postgres");
-        environment.put("CONDUIT_DB_PASSWORD", "trust");
-        environment.put("CONDUIT_JWT_ISSUER", "http://conduit.test");
-        environment.put("CONDUIT_JWT_SIGNING_KEY", SigningKeyGenerator.newPrivateJwk().toJSONString());
-        environment.put("CONDUIT_RATE_LIMIT_WRITES_PER_USER", "1000000");
+        environment = ConduitProcess.sharedEnvironment(POSTGRES_PORT);
         environment.put("CONDUIT_EVENTS_TRANSPORT", "sqs");
         environment.put("CONDUIT_SQS_QUEUE_URL", queueUrl);
         environment.put("CONDUIT_SQS_ENDPOINT", elasticmq.endpoint());
@@ -346,22 +340,6 @@ class SqsEventsIT {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (condition.getAsBoolean()) {
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                // e.g. a process restarting
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("not within 60 s: " + what + "\napi:\n" + tail(api) + "\nworker:\n" + tail(worker));
-    }
-
-    private static String tail(ConduitProcess process) {
-        String output = process == null ? "" : process.output();
-        return output.substring(Math.max(0, output.length() - 5000));
+        Await.until(what, Duration.ofSeconds(60), condition, api, worker);
     }
 }

@@ -1,5 +1,6 @@
 package io.conduitscale.support;
 
+import io.conduitscale.platform.security.SigningKeyGenerator;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -32,6 +33,23 @@ public final class ConduitProcess implements AutoCloseable {
             throw new IllegalStateException("system property conduit.jar must name the packaged jar (run with mvn verify)");
         }
         return Path.of(jar);
+    }
+
+    /**
+     * The settings every process of a multi-process test shares (api and worker roles, several workers):
+     * one PostgreSQL server on loopback (user postgres, trust authentication, as EmbeddedPostgres runs it),
+     * one token issuer and signing key, and write rate limits out of the way. A mutable map: add the
+     * transport's settings, then copy it per role.
+     */
+    public static Map<String, String> sharedEnvironment(int postgresPort) {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("CONDUIT_DB_URL", "jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres");
+        environment.put("CONDUIT_DB_USER", "postgres");
+        environment.put("CONDUIT_DB_PASSWORD", "trust");
+        environment.put("CONDUIT_JWT_ISSUER", "http://conduit.test");
+        environment.put("CONDUIT_JWT_SIGNING_KEY", SigningKeyGenerator.newPrivateJwk().toJSONString());
+        environment.put("CONDUIT_RATE_LIMIT_WRITES_PER_USER", "1000000");
+        return environment;
     }
 
     /** Starts the jar with these environment variables (and a free SERVER_PORT) without waiting. */
@@ -111,6 +129,12 @@ public final class ConduitProcess implements AutoCloseable {
         } catch (IOException e) {
             return "(no output: " + e.getMessage() + ")";
         }
+    }
+
+    /** The last {@code chars} characters of the output, for failure messages. */
+    public String outputTail(int chars) {
+        String output = output();
+        return output.substring(Math.max(0, output.length() - chars));
     }
 
     @Override

@@ -210,6 +210,9 @@ class KafkaTransport implements EventTransport, AutoCloseable {
         ContainerProperties properties = new ContainerProperties(settings.topic());
         properties.setAckMode(ContainerProperties.AckMode.RECORD);
         properties.setShutdownTimeout(15_000);
+        // on stop (SIGTERM), each listener thread finishes the record in hand and commits it; the rest of its
+        // poll (up to max.poll.records) is not processed and stays uncommitted, for the next worker
+        properties.setStopImmediate(true);
         properties.setMessageListener((MessageListener<String, String>) record ->
                 dispatcher.dispatch(EventEnvelope.fromJson(record.value()), name()));
         container = new ConcurrentMessageListenerContainer<>(new DefaultKafkaConsumerFactory<>(config), properties);
