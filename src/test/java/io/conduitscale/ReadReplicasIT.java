@@ -198,6 +198,45 @@ class ReadReplicasIT {
         }
     }
 
+    @Test
+    @Order(4)
+    void withRedisUnreachableStrongReadsStillUseTheReplicaAndNeverMissAWrite() throws Exception {
+        replicaA.set("recovery_min_apply_delay=1s");
+        // the shared marker lives in Redis; this one is never started, so the marker can never be read
+        Map<String, String> environment = new HashMap<>(instance(List.of(replicaA), "strong"));
+        environment.put("CONDUIT_REDIS_URL", RedisServerProcess.notStarted().url());
+        try (ConduitProcess writerSide = ConduitProcess.start(environment, work.resolve("rx")).awaitReady(Duration.ofSeconds(120));
+             ConduitProcess readerSide = ConduitProcess.start(environment, work.resolve("ry")).awaitReady(Duration.ofSeconds(120))) {
+            ApiClient x = writerSide.api();
+            ApiClient y = readerSide.api();
+            await(() -> y.metric("conduit_db_replica_in_rotation", "pool=\"replica-1\"") == 1, "replica-1 in rotation");
+            String writer = x.register(ApiClient.unique("rwriter"));
+            String reader = x.register(ApiClient.unique("rreader"));
+            String slug = x.createArticle(writer, "No marker " + ApiClient.unique("t"));
+
+            int stale = 0;
+            for (int i = 0; i < 50; i++) {
+                stale += updateThenRead(x, y, slug, writer, reader, "unmarked " + i, null) ? 0 : 1;
+            }
+            assertThat(stale).as("reads that missed a write acknowledged before they started").isZero();
+            assertThat(y.metric("conduit_db_position_samples_total")).as("primary positions sampled").isPositive();
+            assertThat(y.metric("conduit_db_reads_total", "pool=\"primary\"", "reason=\"behind\"")).isGreaterThanOrEqualTo(40);
+
+            // caught up, the replica serves the reads although the marker is still unknown
+            Thread.sleep(1500);
+            double servedBefore = y.metric("conduit_db_reads_total", "pool=\"replica-1\"");
+            double unknownBefore = y.metric("conduit_db_reads_total", "pool=\"primary\"", "reason=\"position-unknown\"");
+            for (int i = 0; i < 5; i++) {
+                assertThat(y.get("/api/articles/" + slug, reader).status()).isEqualTo(200);
+            }
+            assertThat(y.metric("conduit_db_reads_total", "pool=\"replica-1\"") - servedBefore).isEqualTo(5);
+            assertThat(y.metric("conduit_db_reads_total", "pool=\"primary\"", "reason=\"position-unknown\""))
+                    .isEqualTo(unknownBefore);
+        } finally {
+            replicaA.set("recovery_min_apply_delay=0");
+        }
+    }
+
     /** Updates the article's body on one instance, reads it on another; true if the read saw the update. */
     private static boolean updateThenRead(ApiClient writeTo, ApiClient readFrom, String slug, String writer, String reader,
                                           String body, String sendPositionBack) {

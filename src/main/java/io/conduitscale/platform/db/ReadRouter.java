@@ -25,7 +25,8 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  * <p>
  * The position a read must see comes from {@link CommitPositions}: the latest acknowledged commit of any
  * instance ({@code strong}), or the reader's own latest write and the position the client sent back in
- * the {@value #POSITION_HEADER} header ({@code session}). A replica already seen past that position is
+ * the {@value #POSITION_HEADER} header ({@code session}); when that is unknown (Redis down), from the
+ * primary's current position ({@link PrimaryPositionSampler}). A replica already seen past that position is
  * used at once, round robin; otherwise the most advanced one is asked for its replay position until it
  * gets there or {@code CONDUIT_DB_REPLICA_WAIT} runs out, and then the primary serves the read.
  */
@@ -37,6 +38,7 @@ final class ReadRouter extends AbstractDataSource {
     private final DataSource primary;
     private final List<ReplicaPool> replicas;
     private final CommitPositions positions;
+    private final PrimaryPositionSampler primaryPosition;
     private final ReadConsistency consistency;
     private final long waitNanos;
     private final AtomicInteger nextReplica = new AtomicInteger();
@@ -48,6 +50,7 @@ final class ReadRouter extends AbstractDataSource {
         this.primary = primary;
         this.replicas = List.copyOf(replicas);
         this.positions = positions;
+        this.primaryPosition = new PrimaryPositionSampler(primary, registry);
         this.consistency = consistency;
         this.waitNanos = wait.toNanos();
         this.registry = registry;
@@ -64,15 +67,20 @@ final class ReadRouter extends AbstractDataSource {
         if (ReadScope.primaryOnly()) {
             return primary("retry");
         }
-        OptionalLong required = requiredPosition();
-        if (required.isEmpty()) {
-            return primary("position-unknown");
-        }
-        long position = required.getAsLong();
         List<ReplicaPool> candidates = replicas.stream().filter(ReplicaPool::inRotation).toList();
         if (candidates.isEmpty()) {
             return primary("no-replica");
         }
+        OptionalLong required = requiredPosition();
+        if (required.isEmpty()) {
+            // the shared position is unknown (Redis down): the primary's current one covers every write
+            // acknowledged before this read, at the price of one shared round trip (PrimaryPositionSampler)
+            required = primaryPosition.sinceNow();
+            if (required.isEmpty()) {
+                return primary("position-unknown");
+            }
+        }
+        long position = required.getAsLong();
         int start = Math.floorMod(nextReplica.getAndIncrement(), candidates.size());
         boolean failed = false;
         for (int i = 0; i < candidates.size(); i++) {
