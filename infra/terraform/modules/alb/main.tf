@@ -58,6 +58,8 @@ resource "aws_lb_target_group" "api" {
   protocol             = "HTTP"
   port                 = var.container_port
   deregistration_delay = var.deregistration_delay
+  # a new task starts with a cold JIT and cold local cache: its share of requests ramps up over this time
+  slow_start = var.slow_start
 
   health_check {
     path                = var.health_check_path

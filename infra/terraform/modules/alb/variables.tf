@@ -45,6 +45,17 @@ variable "deregistration_delay" {
   default     = 30
 }
 
+variable "slow_start" {
+  description = "Seconds over which a newly healthy target's share of requests ramps up (0 = off, else 30-900): a new task's JIT and local cache are cold."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.slow_start == 0 || (var.slow_start >= 30 && var.slow_start <= 900)
+    error_message = "slow_start must be 0 or between 30 and 900 seconds (the ALB's range)."
+  }
+}
+
 variable "deletion_protection" {
   description = "Refuse to delete the load balancer (prod)."
   type        = bool
