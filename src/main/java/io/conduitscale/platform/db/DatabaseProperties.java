@@ -69,14 +69,16 @@ public record DatabaseProperties(
 
     /**
      * @param maxSize           connections at most; see docs/database.md for the sizing rule
-     * @param minIdle           connections kept open when idle
+     * @param minIdle           connections kept open when idle; by default the maximum (a fixed-size pool, as
+     *                          HikariCP recommends): a new instance that must first grow its pool under a
+     *                          sudden full share of traffic makes its first requests wait past the timeout
      * @param connectionTimeout how long a request waits for a free connection before it gets a 503:
      *                          failing fast beats queueing behind an exhausted pool
      * @param maxLifetime       connections are replaced after this, below any proxy's or server's cut-off
      */
     public record Pool(
             @DefaultValue("10") int maxSize,
-            @DefaultValue("2") int minIdle,
+            @DefaultValue("10") int minIdle,
             @DefaultValue("1s") Duration connectionTimeout,
             @DefaultValue("30m") Duration maxLifetime) {}
 
