@@ -81,15 +81,12 @@ class ReadReplicasIT {
     @Order(1)
     void strongModeNeverShowsAStaleWriteFromAReplicaLaggingOneSecond() throws Exception {
         replicaA.set("recovery_min_apply_delay=1s");
-        Map<String, String> environment = instance(List.of(replicaA), "strong");
-        try (ConduitProcess writerSide = ConduitProcess.start(environment, work.resolve("x")).awaitReady(Duration.ofSeconds(120));
-             ConduitProcess readerSide = ConduitProcess.start(environment, work.resolve("y")).awaitReady(Duration.ofSeconds(120))) {
-            ApiClient x = writerSide.api();
-            ApiClient y = readerSide.api();
-            await(() -> y.metric("conduit_db_replica_in_rotation", "pool=\"replica-1\"") == 1, "replica-1 in rotation");
-            String writer = x.register(ApiClient.unique("writer"));
-            String reader = x.register(ApiClient.unique("reader"));
-            String slug = x.createArticle(writer, "Replicated " + ApiClient.unique("t"));
+        try (TwoInstances pair = TwoInstances.start(instance(List.of(replicaA), "strong"), work, "x")) {
+            ApiClient x = pair.writerSide();
+            ApiClient y = pair.readerSide();
+            String writer = pair.writer();
+            String reader = pair.reader();
+            String slug = pair.slug();
 
             int stale = 0;
             for (int i = 0; i < 100; i++) {
@@ -108,7 +105,7 @@ class ReadReplicasIT {
             Thread.sleep(1500);
             double servedBefore = y.metric("conduit_db_reads_total", "pool=\"replica-1\"");
             for (int i = 0; i < 5; i++) {
-                assertThat(y.get("/api/articles/" + slug, reader).status()).isEqualTo(200);
+                assertThat(y.get("/api/articles/" + pair.slug(), pair.reader()).status()).isEqualTo(200);
             }
             assertThat(y.metric("conduit_db_reads_total", "pool=\"replica-1\"") - servedBefore).isEqualTo(5);
             assertThat(y.metric("conduit_db_statements_total", "pool=\"replica-1\"")).isPositive();
@@ -205,18 +202,11 @@ class ReadReplicasIT {
         // the shared marker lives in Redis; this one is never started, so the marker can never be read
         Map<String, String> environment = new HashMap<>(instance(List.of(replicaA), "strong"));
         environment.put("CONDUIT_REDIS_URL", RedisServerProcess.notStarted().url());
-        try (ConduitProcess writerSide = ConduitProcess.start(environment, work.resolve("rx")).awaitReady(Duration.ofSeconds(120));
-             ConduitProcess readerSide = ConduitProcess.start(environment, work.resolve("ry")).awaitReady(Duration.ofSeconds(120))) {
-            ApiClient x = writerSide.api();
-            ApiClient y = readerSide.api();
-            await(() -> y.metric("conduit_db_replica_in_rotation", "pool=\"replica-1\"") == 1, "replica-1 in rotation");
-            String writer = x.register(ApiClient.unique("rwriter"));
-            String reader = x.register(ApiClient.unique("rreader"));
-            String slug = x.createArticle(writer, "No marker " + ApiClient.unique("t"));
-
+        try (TwoInstances pair = TwoInstances.start(environment, work, "r")) {
+            ApiClient y = pair.readerSide();
             int stale = 0;
             for (int i = 0; i < 50; i++) {
-                stale += updateThenRead(x, y, slug, writer, reader, "unmarked " + i, null) ? 0 : 1;
+                stale += updateThenRead(pair.writerSide(), y, pair.slug(), pair.writer(), pair.reader(), "unmarked " + i, null) ? 0 : 1;
             }
             assertThat(stale).as("reads that missed a write acknowledged before they started").isZero();
             assertThat(y.metric("conduit_db_position_samples_total")).as("primary positions sampled").isPositive();
@@ -227,13 +217,56 @@ class ReadReplicasIT {
             double servedBefore = y.metric("conduit_db_reads_total", "pool=\"replica-1\"");
             double unknownBefore = y.metric("conduit_db_reads_total", "pool=\"primary\"", "reason=\"position-unknown\"");
             for (int i = 0; i < 5; i++) {
-                assertThat(y.get("/api/articles/" + slug, reader).status()).isEqualTo(200);
+                assertThat(y.get("/api/articles/" + pair.slug(), pair.reader()).status()).isEqualTo(200);
             }
             assertThat(y.metric("conduit_db_reads_total", "pool=\"replica-1\"") - servedBefore).isEqualTo(5);
             assertThat(y.metric("conduit_db_reads_total", "pool=\"primary\"", "reason=\"position-unknown\""))
                     .isEqualTo(unknownBefore);
         } finally {
             replicaA.set("recovery_min_apply_delay=0");
+        }
+    }
+
+    /**
+     * Two instances on the same settings, the second with replica-1 in rotation, and on the first a writer, a
+     * reader and an article of the writer's: instance y can know the writer's commit positions only through
+     * what the instances share.
+     */
+    private record TwoInstances(ConduitProcess x, ConduitProcess y, String writer, String reader, String slug)
+            implements AutoCloseable {
+
+        static TwoInstances start(Map<String, String> environment, Path work, String name) throws Exception {
+            ConduitProcess x = ConduitProcess.start(environment, work.resolve(name + "x")).awaitReady(Duration.ofSeconds(120));
+            ConduitProcess y = null;
+            try {
+                y = ConduitProcess.start(environment, work.resolve(name + "y")).awaitReady(Duration.ofSeconds(120));
+                ApiClient readerSide = y.api();
+                await(() -> readerSide.metric("conduit_db_replica_in_rotation", "pool=\"replica-1\"") == 1, "replica-1 in rotation");
+                String writer = x.api().register(ApiClient.unique(name + "writer"));
+                String reader = x.api().register(ApiClient.unique(name + "reader"));
+                return new TwoInstances(x, y, writer, reader, x.api().createArticle(writer, "Replicated " + ApiClient.unique("t")));
+            } catch (Exception | AssertionError failed) {
+                if (y != null) {
+                    y.close();
+                }
+                x.close();
+                throw failed;
+            }
+        }
+
+        ApiClient writerSide() {
+            return x.api();
+        }
+
+        ApiClient readerSide() {
+            return y.api();
+        }
+
+        @Override
+        public void close() throws Exception {
+            try (ConduitProcess first = x; ConduitProcess second = y) {
+                // both stopped, the second first
+            }
         }
     }
 
