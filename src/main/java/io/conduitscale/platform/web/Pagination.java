@@ -17,11 +17,8 @@ public record Pagination(int limit, int offset) {
 
     public static Pagination of(String limit, String offset) {
         ApiException.Validation validation = new ApiException.Validation();
-        long parsedLimit = parse(limit, DEFAULT_LIMIT, "limit", validation);
+        int parsedLimit = limit(limit, validation);
         long parsedOffset = parse(offset, 0, "offset", validation);
-        if (!validation.hasErrors() && parsedLimit < 1) {
-            validation.reject("limit", "must be at least 1");
-        }
         if (!validation.hasErrors() && parsedOffset < 0) {
             validation.reject("offset", "must not be negative");
         }
@@ -29,10 +26,10 @@ public record Pagination(int limit, int offset) {
             validation.reject("offset", "must be at most " + MAX_OFFSET);
         }
         validation.throwIfInvalid();
-        return new Pagination((int) Math.min(parsedLimit, MAX_LIMIT), (int) parsedOffset);
+        return new Pagination(parsedLimit, (int) parsedOffset);
     }
 
-    /** A {@code limit} alone, validated and capped as above (keyset pages have no offset: {@link Keyset}). */
+    /** A {@code limit}, validated and capped (keyset pages use it alone: {@link Keyset}). */
     static int limit(String limit, ApiException.Validation validation) {
         long parsed = parse(limit, DEFAULT_LIMIT, "limit", validation);
         if (!validation.hasErrors() && parsed < 1) {
