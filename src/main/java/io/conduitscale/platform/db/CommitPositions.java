@@ -19,7 +19,8 @@ public interface CommitPositions {
 
     /**
      * The highest commit position acknowledged by any instance; empty if it cannot be known (Redis is
-     * unavailable, or lost the marker), in which case reads go to the primary.
+     * unavailable, or lost the marker), in which case the read router takes the primary's current position
+     * instead ({@link PrimaryPositionSampler}).
      */
     OptionalLong latest();
 
