@@ -10,7 +10,9 @@
 #   scripts/bench/capacity-report.sh --full     5 steps of 30 s per configuration
 # Env: CLUSTER_PORT_BASE (default 24000), CLUSTER_JAR (default target/conduit-scale.jar),
 #      BARE_RATES / FULL_RATES (comma-separated offered rates), OUT (default target/capacity),
-#      CONFIGS (default "bare full"), WARMUP (seconds at 100/s before the steps: both JVMs' JIT and pools).
+#      CONFIGS (default "bare full"), WARMUP (seconds at 100/s before the steps: both JVMs' JIT and pools),
+#      DATASET_SCALE (scripts/data/generate.sh --scale for each cluster's primary, default 0.1: 2,000 users,
+#      50,000 articles, 200 tags, 200,000 comments, ~205,000 favorites, ~100,000 follows).
 # The whole run holds /tmp/conduit-bench.lock; each cluster gets its own CLUSTER_DIR under target/ and is
 # stopped (by PID, scripts/cluster down) when the run ends, also on failure.
 set -euo pipefail
@@ -29,8 +31,14 @@ export CONDUIT_RATE_LIMIT_WRITES_PER_USER=${CONDUIT_RATE_LIMIT_WRITES_PER_USER:-
 if [ "$MODE" = quick ]; then
   STEP=12 WARMUP=${WARMUP:-25} BARE_RATES=${BARE_RATES:-150,300,600} FULL_RATES=${FULL_RATES:-150,300,600}
 else
-  STEP=30 WARMUP=${WARMUP:-30} BARE_RATES=${BARE_RATES:-200,400,800,1600,3200} FULL_RATES=${FULL_RATES:-200,400,800,1600,3200}
+  STEP=30 WARMUP=${WARMUP:-30} BARE_RATES=${BARE_RATES:-150,300,450,600,900} FULL_RATES=${FULL_RATES:-150,300,450,600,900}
 fi
+# the data tier's generator (scripts/data/generate.sh) loads each cluster's primary before its run; its counts
+# at this scale (the generator's own formula) tell the harness which users, articles and tags exist
+DATASET_SCALE=${DATASET_SCALE:-0.1}
+DATASET=generated:$(awk -v s="$DATASET_SCALE" 'BEGIN { u = int(20000 * s + 0.5); if (u < 1100) u = 1100
+  a = int(500000 * s + 0.5); if (a < 1000) a = 1000; t = int(2000 * s + 0.5); if (t < 100) t = 100
+  print u ":" a ":" t }')
 [ -f "$CLUSTER_JAR" ] || { echo "no $CLUSTER_JAR: mvn -q -ntp package -DskipTests first" >&2; exit 1; }
 mkdir -p "$OUT"
 rm -f "$OUT/results.tsv"
@@ -45,7 +53,11 @@ run_config() {
   rm -rf "$current_dir"
   echo "== $label: cluster up ($*)" >&2
   env CLUSTER_DIR="$current_dir" "$@" "$ROOT/scripts/cluster" up >&2
-  CLUSTER_DIR=$current_dir "$ROOT/scripts/bench/load.sh" --cluster --config "$label" --rates "$rates" \
+  local primary_port
+  primary_port=$(CLUSTER_DIR=$current_dir "$ROOT/scripts/cluster" env | sed -n 's/^PRIMARY_PORT=//p')
+  echo "== $label: generated dataset, scale $DATASET_SCALE ($DATASET)" >&2
+  bash "$ROOT/scripts/data/generate.sh" --host 127.0.0.1 --port "$primary_port" --db conduit --scale "$DATASET_SCALE" >&2
+  CLUSTER_DIR=$current_dir "$ROOT/scripts/bench/load.sh" --cluster --config "$label" --rates "$rates" --dataset "$DATASET" \
     --step-seconds "$STEP" --warmup-seconds "$WARMUP" --warmup-rate 100 --out "$OUT/results.tsv" \
     --stop-p99-ms 4500 --timeout-seconds 5
   CLUSTER_DIR=$current_dir "$ROOT/scripts/cluster" down >&2

@@ -445,7 +445,7 @@ public final class Caches {
                     + "namespace is renewed", cause.getMessage());
         }
         namespaceDirty = true;
-        flushLocal();
+        flushLocal("invalidation-lost");
     }
 
     /** Messages from the invalidation channel (every instance, this one included). */
@@ -459,12 +459,12 @@ public final class Caches {
             long sequence = Long.parseLong(lines[1]);
             if (sequence > appliedSequence.get() + 1) {
                 // sequence numbers are contiguous: a gap means messages were lost while the channel reconnected
-                flushLocal();
+                flushLocal("sequence-gap");
             }
             appliedSequence.accumulateAndGet(sequence, Math::max);
         } else if (message.startsWith("g")) {
             generation = readGeneration();
-            flushLocal();
+            flushLocal("namespace-renewed");
         }
     }
 
@@ -486,7 +486,7 @@ public final class Caches {
     private void recoverAfterOutage() {
         log.info("Redis is back; renewing the cache namespace so no entry from before the outage is served");
         namespaceDirty = true;
-        flushLocal();
+        flushLocal("redis-recovered");
     }
 
     private void renewNamespace() {
@@ -494,7 +494,7 @@ public final class Caches {
         generation = next == null ? generation + 1 : next;
         guard.probe(() -> redis.convertAndSend(channel(), "g"));
         namespaceDirty = false;
-        flushLocal();
+        flushLocal("namespace-renewed");
         log.info("cache namespace renewed: generation {}", generation);
     }
 
@@ -508,7 +508,13 @@ public final class Caches {
         }
     }
 
+    /** Empties this instance's own tier (tests, and callers that changed rows past the services). */
     public void flushLocal() {
+        flushLocal("requested");
+    }
+
+    private void flushLocal(String reason) {
+        registry.counter("conduit.cache.local.flushes", "reason", reason).increment();
         for (int i = 0; i < STRIPES; i++) {
             evictionStripes.incrementAndGet(i);
         }
@@ -530,7 +536,7 @@ public final class Caches {
         if (channelHealthy && !localTierTrusted) {
             // the channel is (back) up: whatever the local tier holds may have missed invalidations.
             // Merely lagging behind the sequence is not such a case: the messages still arrive, in order.
-            flushLocal();
+            flushLocal("channel-restored");
         }
         localTierTrusted = channelHealthy;
         return channelHealthy && caughtUpWithInvalidations(observed);
@@ -564,7 +570,7 @@ public final class Caches {
             behindSince = now;
         } else if (now - behindSince > settings.localTtl().toNanos()) {
             // a message was lost (pub/sub is at-most-once): everything held locally may be stale
-            flushLocal();
+            flushLocal("message-lost");
             appliedSequence.accumulateAndGet(current, Math::max);
             behindSince = 0;
         }

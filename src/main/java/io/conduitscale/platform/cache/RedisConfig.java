@@ -10,6 +10,8 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -63,9 +65,24 @@ class RedisConfig {
 
     @Bean
     RedisMessageListenerContainer redisListenerContainer(LettuceConnectionFactory connections) {
-        RedisMessageListenerContainer container = new RedisMessageListenerContainer();
+        ExecutorService invalidations = Executors.newSingleThreadExecutor(
+                Thread.ofPlatform().daemon().name("cache-invalidations").factory());
+        RedisMessageListenerContainer container = new RedisMessageListenerContainer() {
+            @Override
+            public void destroy() throws Exception {
+                try {
+                    super.destroy();
+                } finally {
+                    invalidations.shutdownNow();
+                }
+            }
+        };
         container.setConnectionFactory(connections);
         container.setRecoveryInterval(1000);
+        // One thread, in arrival order. The container's default starts a new thread per message, so two
+        // invalidations could be applied out of order: Caches reads that as a gap in the sequence and
+        // empties the whole local tier, which under write load happened on most messages.
+        container.setTaskExecutor(invalidations);
         // started by the cache's invalidation channel, which keeps trying while Redis is unreachable:
         // started here, a Redis outage at boot would stop the whole instance from starting
         container.setAutoStartup(false);

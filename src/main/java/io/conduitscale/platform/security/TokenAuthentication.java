@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.Closeable;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,9 +39,14 @@ import org.springframework.stereotype.Component;
  *   <li>external tokens: (iss, sub) is looked up in, or provisioned into, the identity links
  *       ({@link ExternalIdentityLinker}); the linked user must still exist.</li>
  * </ul>
+ * Signatures already verified on this instance are not verified again ({@link VerifiedTokens}); the checks
+ * above run on every request.
  */
 @Component
 public class TokenAuthentication implements Closeable {
+
+    /** Verified tokens kept per instance (a few KB each): about as many as clients active within minutes. */
+    private static final int VERIFIED_TOKENS_REMEMBERED = 10_000;
 
     /** The built-in issuer's claim carrying the user's token version at issue time; absent means 0. */
     public static final String TOKEN_VERSION_CLAIM = "token_version";
@@ -54,17 +60,19 @@ public class TokenAuthentication implements Closeable {
             .expireAfterWrite(Duration.ofMinutes(10)).maximumSize(100_000).build();
 
     TokenAuthentication(JwtDecoder jwtDecoder, JwtProperties jwt, OidcProperties oidc, TokenVersions versions,
-                        ExternalIdentityLinker linker, MeterRegistry meters) {
+                        ExternalIdentityLinker linker, MeterRegistry meters, Clock clock) {
         this.versions = versions;
         this.linker = linker;
+        VerifiedTokens verified = new VerifiedTokens(VERIFIED_TOKENS_REMEMBERED, clock, meters);
         Map<String, AuthenticationManager> managers = new LinkedHashMap<>();
-        managers.put(jwt.issuer(), manager(jwtDecoder, this::builtIn));
+        managers.put(jwt.issuer(), manager(verified.remembering(jwtDecoder), this::builtIn));
         this.externalIssuers = oidc.trustedIssuers(jwt.issuer()).stream()
                 .map(config -> new ExternalIssuer(config, oidc, meters)).toList();
         for (ExternalIssuer issuer : externalIssuers) {
             issuer.warmUp();
             managers.put(issuer.config().issuer(),
-                    manager(token -> issuer.decoder().decode(token), token -> external(issuer.config(), token)));
+                    manager(verified.remembering(token -> issuer.decoder().decode(token)),
+                            token -> external(issuer.config(), token)));
         }
         this.resolver = new JwtIssuerAuthenticationManagerResolver(managers::get);
     }
