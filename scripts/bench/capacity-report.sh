@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Capacity report: one bare instance (CLUSTER_API=1, no replica, no Redis, in-process events) against the full
-# local architecture (scripts/cluster defaults: 2 API instances, worker, primary + replica, Redis, Kafka,
-# HAProxy), each driven by the load harness (scripts/bench/load.sh) at a few offered rates. Writes
+# Capacity report: the load harness (scripts/bench/load.sh) against three configurations of the local cluster,
+# each loaded with the data tier's generated dataset, at a few offered rates:
+#   bare   one API instance and the primary alone: no Redis, no replica, in-process events (HAProxy in front)
+#   cache  the same plus Redis (what the cache buys on one instance)
+#   full   scripts/cluster's defaults: 2 API instances, a worker, primary + streaming replica, Redis, Kafka
+# Writes
 #   $OUT/results.tsv   one row per configuration and step (LoadDriver's columns)
 #   $OUT/report.md     the Markdown table (LoadReport), with the machine's cores and load average
 #   $OUT/chart.svg     achieved rate and p99 against offered rate, one line per configuration
 #
-#   scripts/bench/capacity-report.sh            quick mode (default): 3 steps of 12 s per configuration, ≤ 8 min
-#   scripts/bench/capacity-report.sh --full     5 steps of 30 s per configuration
+#   scripts/bench/capacity-report.sh            quick mode (default): 3 steps of 12 s per configuration
+#   scripts/bench/capacity-report.sh --full     5 steps of 30 s per configuration (about 20 minutes)
 # Env: CLUSTER_PORT_BASE (default 24000), CLUSTER_JAR (default target/conduit-scale.jar),
-#      BARE_RATES / FULL_RATES (comma-separated offered rates), OUT (default target/capacity),
-#      CONFIGS (default "bare full"), WARMUP (seconds at 100/s before the steps: both JVMs' JIT and pools),
+#      RATES (comma-separated offered rates), OUT (default target/capacity), CONFIGS (default "bare cache full"),
+#      WARMUP / WARMUP_RATE (seconds at that rate before the steps; default 60 s, 40 s quick, at 50/s),
 #      DATASET_SCALE (scripts/data/generate.sh --scale for each cluster's primary, default 0.1: 2,000 users,
 #      50,000 articles, 200 tags, 200,000 comments, ~205,000 favorites, ~100,000 follows).
 # The whole run holds /tmp/conduit-bench.lock; each cluster gets its own CLUSTER_DIR under target/ and is
@@ -28,10 +31,14 @@ export CLUSTER_PORT_BASE=${CLUSTER_PORT_BASE:-24000}
 export CLUSTER_JAR=${CLUSTER_JAR:-$ROOT/target/conduit-scale.jar}
 # the harness's writers are few users writing often: the per-user write limit is for people, not for it
 export CONDUIT_RATE_LIMIT_WRITES_PER_USER=${CONDUIT_RATE_LIMIT_WRITES_PER_USER:-100000000}
+# The warm-up is gentle on purpose: a fresh full cluster is four JVMs JIT-compiling at once on two cores, and
+# at 100/s it saturated them for minutes (C2 compiler threads were a third of each API's CPU 90 s in) and
+# never recovered within the run; 50/s for 60 s lets the compilers finish before anything is measured.
+WARMUP_RATE=${WARMUP_RATE:-50}
 if [ "$MODE" = quick ]; then
-  STEP=12 WARMUP=${WARMUP:-25} BARE_RATES=${BARE_RATES:-150,300,600} FULL_RATES=${FULL_RATES:-150,300,600}
+  STEP=12 WARMUP=${WARMUP:-40} RATES=${RATES:-150,300,600}
 else
-  STEP=30 WARMUP=${WARMUP:-30} BARE_RATES=${BARE_RATES:-150,300,450,600,900} FULL_RATES=${FULL_RATES:-150,300,450,600,900}
+  STEP=30 WARMUP=${WARMUP:-60} RATES=${RATES:-150,300,450,600,900}
 fi
 # the data tier's generator (scripts/data/generate.sh) loads each cluster's primary before its run; its counts
 # at this scale (the generator's own formula) tell the harness which users, articles and tags exist
@@ -58,15 +65,16 @@ run_config() {
   echo "== $label: generated dataset, scale $DATASET_SCALE ($DATASET)" >&2
   bash "$ROOT/scripts/data/generate.sh" --host 127.0.0.1 --port "$primary_port" --db conduit --scale "$DATASET_SCALE" >&2
   CLUSTER_DIR=$current_dir "$ROOT/scripts/bench/load.sh" --cluster --config "$label" --rates "$rates" --dataset "$DATASET" \
-    --step-seconds "$STEP" --warmup-seconds "$WARMUP" --warmup-rate 100 --out "$OUT/results.tsv" \
+    --step-seconds "$STEP" --warmup-seconds "$WARMUP" --warmup-rate "$WARMUP_RATE" --out "$OUT/results.tsv" \
     --stop-p99-ms 4500 --timeout-seconds 5
   CLUSTER_DIR=$current_dir "$ROOT/scripts/cluster" down >&2
   current_dir=
 }
 
-CONFIGS=${CONFIGS:-bare full}
-[[ " $CONFIGS " == *" bare "* ]] && run_config bare "$BARE_RATES" CLUSTER_API=1 CLUSTER_WORKERS=1 CLUSTER_REPLICAS=0 CLUSTER_CACHE=off CLUSTER_EVENTS=inprocess
-[[ " $CONFIGS " == *" full "* ]] && run_config full "$FULL_RATES" CLUSTER_API=2 CLUSTER_WORKERS=1 CLUSTER_REPLICAS=1 CLUSTER_CACHE=redis CLUSTER_EVENTS=kafka
+CONFIGS=${CONFIGS:-bare cache full}
+[[ " $CONFIGS " == *" bare "* ]] && run_config bare "$RATES" CLUSTER_API=1 CLUSTER_WORKERS=1 CLUSTER_REPLICAS=0 CLUSTER_CACHE=off CLUSTER_EVENTS=inprocess
+[[ " $CONFIGS " == *" cache "* ]] && run_config cache "$RATES" CLUSTER_API=1 CLUSTER_WORKERS=1 CLUSTER_REPLICAS=0 CLUSTER_CACHE=redis CLUSTER_EVENTS=inprocess
+[[ " $CONFIGS " == *" full "* ]] && run_config full "$RATES" CLUSTER_API=2 CLUSTER_WORKERS=1 CLUSTER_REPLICAS=1 CLUSTER_CACHE=redis CLUSTER_EVENTS=kafka
 
 CP="$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$ROOT/target/load/classpath.txt")"
 {
