@@ -6,13 +6,14 @@
 #   full   scripts/cluster's defaults: 2 API instances, a worker, primary + streaming replica, Redis, Kafka
 # Writes
 #   $OUT/results.tsv   one row per configuration and step (LoadDriver's columns)
-#   $OUT/report.md     the Markdown table (LoadReport), with the machine's cores and load average
+#   $OUT/report.md     the Markdown table (LoadReport), with the machine's cores and load average, and the
+#                      capacity model computed from it (scripts/bench/capacity-model.py)
 #   $OUT/chart.svg     achieved rate and p99 against offered rate, one line per configuration
 #
 #   scripts/bench/capacity-report.sh            quick mode (default): 3 steps of 12 s per configuration
 #   scripts/bench/capacity-report.sh --full     5 steps of 30 s per configuration (about 20 minutes)
 # Env: CLUSTER_PORT_BASE (default 24000), CLUSTER_JAR (default target/conduit-scale.jar),
-#      RATES (comma-separated offered rates), OUT (default target/capacity), CONFIGS (default "bare cache full"),
+#      RATES / FULL_RATES (comma-separated offered rates; FULL_RATES for the full cluster), OUT (default target/capacity), CONFIGS (default "bare cache full"),
 #      WARMUP / WARMUP_RATE (seconds at that rate before the steps; default 60 s, 40 s quick, at 50/s),
 #      DATASET_SCALE (scripts/data/generate.sh --scale for each cluster's primary, default 0.1: 2,000 users,
 #      50,000 articles, 200 tags, 200,000 comments, ~205,000 favorites, ~100,000 follows).
@@ -35,10 +36,12 @@ export CONDUIT_RATE_LIMIT_WRITES_PER_USER=${CONDUIT_RATE_LIMIT_WRITES_PER_USER:-
 # at 100/s it saturated them for minutes (C2 compiler threads were a third of each API's CPU 90 s in) and
 # never recovered within the run; 50/s for 60 s lets the compilers finish before anything is measured.
 WARMUP_RATE=${WARMUP_RATE:-50}
+# the full cluster saturates sooner here (nine processes on two cores), so its steps are finer: the model
+# (capacity-model.py) fits CPU per request over the healthy steps, and needs two of them
 if [ "$MODE" = quick ]; then
-  STEP=12 WARMUP=${WARMUP:-40} RATES=${RATES:-150,300,600}
+  STEP=12 WARMUP=${WARMUP:-40} RATES=${RATES:-150,300,600} FULL_RATES=${FULL_RATES:-100,200,300}
 else
-  STEP=30 WARMUP=${WARMUP:-60} RATES=${RATES:-150,300,450,600,900}
+  STEP=30 WARMUP=${WARMUP:-60} RATES=${RATES:-150,300,450,600,900} FULL_RATES=${FULL_RATES:-100,150,200,250,300}
 fi
 # the data tier's generator (scripts/data/generate.sh) loads each cluster's primary before its run; its counts
 # at this scale (the generator's own formula) tell the harness which users, articles and tags exist
@@ -74,7 +77,7 @@ run_config() {
 CONFIGS=${CONFIGS:-bare cache full}
 [[ " $CONFIGS " == *" bare "* ]] && run_config bare "$RATES" CLUSTER_API=1 CLUSTER_WORKERS=1 CLUSTER_REPLICAS=0 CLUSTER_CACHE=off CLUSTER_EVENTS=inprocess
 [[ " $CONFIGS " == *" cache "* ]] && run_config cache "$RATES" CLUSTER_API=1 CLUSTER_WORKERS=1 CLUSTER_REPLICAS=0 CLUSTER_CACHE=redis CLUSTER_EVENTS=inprocess
-[[ " $CONFIGS " == *" full "* ]] && run_config full "$RATES" CLUSTER_API=2 CLUSTER_WORKERS=1 CLUSTER_REPLICAS=1 CLUSTER_CACHE=redis CLUSTER_EVENTS=kafka
+[[ " $CONFIGS " == *" full "* ]] && run_config full "$FULL_RATES" CLUSTER_API=2 CLUSTER_WORKERS=1 CLUSTER_REPLICAS=1 CLUSTER_CACHE=redis CLUSTER_EVENTS=kafka
 
 CP="$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$ROOT/target/load/classpath.txt")"
 {
@@ -82,6 +85,8 @@ CP="$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$ROOT/target/load/clas
     "$(cut -d' ' -f1-3 /proc/loadavg), $(( $(date +%s) - started )) s in all."
   echo
   "$JAVA_HOME/bin/java" -cp "$CP" io.conduitscale.load.LoadReport "$OUT/results.tsv" "$OUT/table.md" "$OUT/chart.svg"
+  echo
+  python3 "$ROOT/scripts/bench/capacity-model.py" "$OUT/results.tsv" bare full
 } > "$OUT/report.md"
 cat "$OUT/report.md"
 echo "wrote $OUT/report.md, $OUT/chart.svg" >&2
