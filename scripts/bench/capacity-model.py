@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """The capacity model of docs/performance.md, computed from the load harness's results.tsv.
 
-    scripts/bench/capacity-model.py target/capacity/results.tsv [NAIVE_CONFIG] [FULL_CONFIG]
+    scripts/bench/capacity-model.py target/capacity/results.tsv [NAIVE_CONFIG]
+
+Every other configuration in the file is sized and priced next to the naive one (default: bare).
 
 Every process here shares two cores, so raw throughput says little about AWS, where each task has its own
-vCPUs. What carries over is CPU time per request, per process: for each configuration this takes the steps
-that were healthy (under 1 % failed requests, p99 under 1 s) and fits, per process, cores = fixed + marginal x
-rate. The marginal CPU-ms per request sizes the fleet; with one healthy step only, the step's average (which
-also spreads the fixed cost over its requests) is used, and the table says so.
+vCPUs. What carries over is CPU time per request, per process. The model takes it at one offered rate for
+every configuration: the highest that each of them served with under 1 % failed requests, so the fixed costs
+(idle JVMs, the JIT still compiling, pollers) are spread over the same number of requests in each. A fit of
+cores against rate (fixed + marginal) was tried and rejected: the JIT finishes during the run, so later steps
+are cheaper per request and the fitted marginal cost of the API came out near zero.
 
 Sizing rule: every vCPU planned at 60 % utilisation. API tasks 1 vCPU / 2 GB on demand, at least 2; workers
 1 vCPU / 2 GB on Fargate Spot (70 % below on demand), at least 1; PostgreSQL writer db.m7g Multi-AZ, the
@@ -57,27 +60,25 @@ def failed_share(row):
     return failed / max(1, int(row['due']))
 
 
-def per_request_costs(rows):
-    """Marginal (or, with one healthy step, average) CPU-ms per request for each process."""
-    healthy = [r for r in rows if failed_share(r) < 0.01 and float(r['p99_ms']) < 1000]
-    if not healthy:
-        return None, 'no healthy step', []
-    if len(healthy) == 1:
-        r = healthy[0]
-        return parse_pairs(r['cpu_ms_per_request']), f"average of the {r['offered_rps']}/s step", healthy
-    xs = [float(r['achieved_rps']) for r in healthy]
-    cores = [parse_pairs(r['cpu_cores']) for r in healthy]
-    costs = {}
-    mean_x = sum(xs) / len(xs)
-    for process in cores[0]:
-        ys = [c.get(process, 0.0) for c in cores]
-        mean_y = sum(ys) / len(ys)
-        sxx = sum((x - mean_x) ** 2 for x in xs)
-        slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys)) / sxx
-        # a negative slope is noise around a flat line (an idle process): cost nothing at the margin
-        costs[process] = max(0.0, slope) * 1000
-    steps = ', '.join(r['offered_rps'] for r in healthy)
-    return costs, f'marginal, fitted over the healthy steps {steps}/s', healthy
+def healthy(row):
+    return failed_share(row) < 0.01
+
+
+def common_rate(by_config, names):
+    """The highest offered rate that every named configuration served with under 1 % failed requests."""
+    rates = None
+    for name in names:
+        ok = {float(r['offered_rps']) for r in by_config.get(name, []) if healthy(r)}
+        rates = ok if rates is None else rates & ok
+    return max(rates) if rates else None
+
+
+def per_request_costs(rows, rate):
+    """CPU-ms per request for each process, averaged over the step at the given offered rate."""
+    for r in rows:
+        if float(r['offered_rps']) == rate:
+            return parse_pairs(r['cpu_ms_per_request']), r
+    return None, None
 
 
 def vcpus(rps, ms):
@@ -103,40 +104,44 @@ def size(rps, costs):
 def main():
     path = sys.argv[1]
     naive_name = sys.argv[2] if len(sys.argv) > 2 else 'bare'
-    full_name = sys.argv[3] if len(sys.argv) > 3 else 'full'
     with open(path, newline='') as f:
         rows = list(csv.DictReader(f, delimiter='\t'))
     by_config = {}
     for row in rows:
         by_config.setdefault(row['config'], []).append(row)
+    rate = common_rate(by_config, list(by_config))
+    if rate is None:
+        print('no model: no offered rate was served by every configuration with under 1 % failures')
+        return
     inputs = {}
-    print('Inputs: CPU-ms per request by process (the sizing inputs)\n')
-    print('| config | how | ' + ' | '.join(['api', 'worker', 'pg-primary', 'pg-replica', 'redis', 'kafka', 'lb']) + ' |')
-    print('|---|---|' + '---:|' * 7)
+    print(f'Inputs: CPU-ms per request by process at {rate:.0f} requests/s offered, the highest rate every '
+          'configuration served with under 1 % failed requests (its p99 in the table above)\n')
+    print('| config | p99 ms | ' + ' | '.join(['api', 'worker', 'pg-primary', 'pg-replica', 'redis', 'kafka', 'lb']) + ' | total |')
+    print('|---|---:|' + '---:|' * 8)
     for name, config_rows in by_config.items():
-        costs, how, _ = per_request_costs(config_rows)
+        costs, row = per_request_costs(config_rows, rate)
         inputs[name] = costs
-        if costs is None:
-            print(f'| {name} | {how} |' + ' - |' * 7)
-            continue
         cells = [f"{costs[p]:.2f}" if p in costs else '-' for p in
                  ['api', 'worker', 'pg-primary', 'pg-replica', 'redis', 'kafka', 'lb']]
-        print(f'| {name} | {how} | ' + ' | '.join(cells) + ' |')
-    if inputs.get(naive_name) is None or inputs.get(full_name) is None:
-        print(f'\nno model: {naive_name} or {full_name} has no healthy step')
+        total = sum(v for k, v in costs.items() if k != 'driver')
+        print(f"| {name} | {float(row['p99_ms']):.0f} | " + ' | '.join(cells) + f' | {total:.2f} |')
+    if inputs.get(naive_name) is None:
+        print(f'\nno model: {naive_name} is missing')
         return
-    print('\nFleet (API tasks / workers / writer / replicas / cache nodes / Kafka brokers) and monthly cost:\n')
-    print(f'| rps | naive ({naive_name}) | $/month | full ({full_name}) | $/month | full vs naive |')
-    print('|---:|---|---:|---|---:|---:|')
+    others = [name for name in inputs if name != naive_name]
+    print('\nFleet (API tasks / workers / writer / replicas / cache nodes / Kafka brokers) and monthly cost, each '
+          f'design against {naive_name} (the naive one):\n')
+    print(f'| rps | {naive_name} | $/month | ' + ' | '.join(f'{n} | $/month | vs {naive_name}' for n in others) + ' |')
+    print('|---:|---|---:|' + '---|---:|---:|' * len(others))
+    money = lambda c: 'not buildable' if c is None else f'{c:,.0f}'
     for rps in TARGETS:
         naive, naive_cost = size(rps, inputs[naive_name])
-        full, full_cost = size(rps, inputs[full_name])
-        money = lambda c: 'not buildable' if c is None else f'{c:,.0f}'
-        if naive_cost and full_cost:
-            delta = f'{(full_cost - naive_cost) / naive_cost:+.0%}'
-        else:
-            delta = '-'
-        print(f'| {rps:,} | {naive} | {money(naive_cost)} | {full} | {money(full_cost)} | {delta} |')
+        cells = []
+        for name in others:
+            fleet, cost = size(rps, inputs[name])
+            delta = f'{(cost - naive_cost) / naive_cost:+.0%}' if naive_cost and cost else '-'
+            cells.append(f'{fleet} | {money(cost)} | {delta}')
+        print(f'| {rps:,} | {naive} | {money(naive_cost)} | ' + ' | '.join(cells) + ' |')
 
 
 if __name__ == '__main__':

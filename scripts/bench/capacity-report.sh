@@ -86,7 +86,7 @@ CP="$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$ROOT/target/load/clas
   echo
   "$JAVA_HOME/bin/java" -cp "$CP" io.conduitscale.load.LoadReport "$OUT/results.tsv" "$OUT/table.md" "$OUT/chart.svg"
   echo
-  python3 "$ROOT/scripts/bench/capacity-model.py" "$OUT/results.tsv" bare full
+  python3 "$ROOT/scripts/bench/capacity-model.py" "$OUT/results.tsv" bare
 } > "$OUT/report.md"
 cat "$OUT/report.md"
 echo "wrote $OUT/report.md, $OUT/chart.svg" >&2
