@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Capacity report: the load harness (scripts/bench/load.sh) against three configurations of the local cluster,
+# Capacity report: the load harness (scripts/bench/load.sh) against four configurations of the local cluster,
 # each loaded with the data tier's generated dataset, at a few offered rates:
 #   bare   one API instance and the primary alone: no Redis, no replica, in-process events (HAProxy in front)
 #   cache  the same plus Redis (what the cache buys on one instance)
+#   replica the same plus a streaming replica (what the replica adds)
 #   full   scripts/cluster's defaults: 2 API instances, a worker, primary + streaming replica, Redis, Kafka
 # Writes
 #   $OUT/results.tsv   one row per configuration and step (LoadDriver's columns)
@@ -11,9 +12,10 @@
 #   $OUT/chart.svg     achieved rate and p99 against offered rate, one line per configuration
 #
 #   scripts/bench/capacity-report.sh            quick mode (default): 3 steps of 12 s per configuration
-#   scripts/bench/capacity-report.sh --full     5 steps of 30 s per configuration (about 20 minutes)
+#   scripts/bench/capacity-report.sh --full     5 steps of 30 s per configuration (about 19 minutes)
 # Env: CLUSTER_PORT_BASE (default 24000), CLUSTER_JAR (default target/conduit-scale.jar),
-#      RATES / FULL_RATES (comma-separated offered rates; FULL_RATES for the full cluster), OUT (default target/capacity), CONFIGS (default "bare cache full"),
+#      RATES / FULL_RATES (comma-separated offered rates; FULL_RATES for the full cluster),
+#      OUT (default target/capacity), CONFIGS (default "bare cache replica full"),
 #      WARMUP / WARMUP_RATE (seconds at that rate before the steps; default 60 s, 40 s quick, at 50/s),
 #      DATASET_SCALE (scripts/data/generate.sh --scale for each cluster's primary, default 0.1: 2,000 users,
 #      50,000 articles, 200 tags, 200,000 comments, ~205,000 favorites, ~100,000 follows).
@@ -74,9 +76,10 @@ run_config() {
   current_dir=
 }
 
-CONFIGS=${CONFIGS:-bare cache full}
+CONFIGS=${CONFIGS:-bare cache replica full}
 [[ " $CONFIGS " == *" bare "* ]] && run_config bare "$RATES" CLUSTER_API=1 CLUSTER_WORKERS=1 CLUSTER_REPLICAS=0 CLUSTER_CACHE=off CLUSTER_EVENTS=inprocess
 [[ " $CONFIGS " == *" cache "* ]] && run_config cache "$RATES" CLUSTER_API=1 CLUSTER_WORKERS=1 CLUSTER_REPLICAS=0 CLUSTER_CACHE=redis CLUSTER_EVENTS=inprocess
+[[ " $CONFIGS " == *" replica "* ]] && run_config replica "$RATES" CLUSTER_API=1 CLUSTER_WORKERS=1 CLUSTER_REPLICAS=1 CLUSTER_CACHE=redis CLUSTER_EVENTS=inprocess
 [[ " $CONFIGS " == *" full "* ]] && run_config full "$FULL_RATES" CLUSTER_API=2 CLUSTER_WORKERS=1 CLUSTER_REPLICAS=1 CLUSTER_CACHE=redis CLUSTER_EVENTS=kafka
 
 CP="$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$ROOT/target/load/classpath.txt")"
