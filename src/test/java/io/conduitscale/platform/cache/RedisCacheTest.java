@@ -88,7 +88,27 @@ class RedisCacheTest {
     void aStampedeOnAColdKeyReachesTheDatabaseOncePerKey() throws Exception {
         ApiClient api = ApiClient.forPort(port);
         String token = api.register(ApiClient.unique("stampede"));
-        awaitRedisInUse();
+        // Whether 200 requests overlap is up to the scheduler: on two busy cores the first load can finish
+        // before the others arrive (seen once in CI). So up to three stampedes, each on a fresh article,
+        // until one overlapped; every one of them must stay within the statement budget.
+        double coalesced = 0;
+        for (int attempt = 1; attempt <= 3 && coalesced == 0; attempt++) {
+            Stampede stampede = stampede(api, token, 200);
+            System.out.printf("stampede %d: %d requests, %.0f SQL statements, %.0f waited for another's load%n",
+                    attempt, stampede.statuses().size(), stampede.statements(), stampede.coalesced());
+            assertThat(stampede.statuses()).hasSize(200).containsOnly(200);
+            // one statement per cached piece of a single article (slug, article, favorite count, author), once
+            assertThat(stampede.statements()).isLessThanOrEqualTo(4);
+            coalesced = stampede.coalesced();
+        }
+        // the requests really overlapped: many found a load of their key already in flight
+        assertThat(coalesced).isGreaterThan(0);
+    }
+
+    private record Stampede(List<Integer> statuses, double statements, double coalesced) {}
+
+    /** A new article, every tier cold for it, then {@code requests} concurrent reads of it. */
+    private Stampede stampede(ApiClient api, String token, int requests) throws Exception {
         String slug = api.createArticle(token, "Hot article " + UUID.randomUUID(), "hot");
         // the create's invalidations reached Redis (a failed one would mark the cache degraded)
         assertThat(caches.redisStatus()).isEqualTo("up");
@@ -97,7 +117,6 @@ class RedisCacheTest {
 
         double statementsBefore = requestStatements();
         double coalescedBefore = counter("conduit.cache.loads.coalesced");
-        int requests = 200;
         CountDownLatch start = new CountDownLatch(1);
         List<Integer> statuses = Collections.synchronizedList(new ArrayList<>());
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -114,16 +133,8 @@ class RedisCacheTest {
                 future.get();
             }
         }
-        double statements = requestStatements() - statementsBefore;
-        double coalesced = counter("conduit.cache.loads.coalesced") - coalescedBefore;
-        System.out.printf("stampede: %d requests, %.0f SQL statements, %.0f waited for another's load%n",
-                requests, statements, coalesced);
-
-        assertThat(statuses).hasSize(requests).containsOnly(200);
-        // the requests really overlapped: many found a load of their key already in flight
-        assertThat(coalesced).isGreaterThan(0);
-        // one statement per cached piece of a single article (slug, article, favorite count, author), once
-        assertThat(statements).isLessThanOrEqualTo(4);
+        return new Stampede(statuses, requestStatements() - statementsBefore,
+                counter("conduit.cache.loads.coalesced") - coalescedBefore);
     }
 
     @Test
