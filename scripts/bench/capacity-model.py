@@ -39,6 +39,7 @@ UTILISATION = 0.6
 WRITER_SIZES = [2, 4, 8, 16, 32, 48, 64]
 WRITER_NAMES = {2: 'large', 4: 'xlarge', 8: '2xlarge', 16: '4xlarge', 32: '8xlarge', 48: '12xlarge', 64: '16xlarge'}
 TARGETS = [1_000, 10_000, 100_000]
+PROCESSES = ['api', 'worker', 'pg-primary', 'pg-replica', 'redis', 'kafka', 'lb']
 
 
 def parse_pairs(text):
@@ -60,15 +61,11 @@ def failed_share(row):
     return failed / max(1, int(row['due']))
 
 
-def healthy(row):
-    return failed_share(row) < 0.01
-
-
-def common_rate(by_config, names):
-    """The highest offered rate that every named configuration served with under 1 % failed requests."""
+def common_rate(by_config):
+    """The highest offered rate that every configuration served with under 1 % failed requests."""
     rates = None
-    for name in names:
-        ok = {float(r['offered_rps']) for r in by_config.get(name, []) if healthy(r)}
+    for config_rows in by_config.values():
+        ok = {float(r['offered_rps']) for r in config_rows if failed_share(r) < 0.01}
         rates = ok if rates is None else rates & ok
     return max(rates) if rates else None
 
@@ -109,20 +106,19 @@ def main():
     by_config = {}
     for row in rows:
         by_config.setdefault(row['config'], []).append(row)
-    rate = common_rate(by_config, list(by_config))
+    rate = common_rate(by_config)
     if rate is None:
         print('no model: no offered rate was served by every configuration with under 1 % failures')
         return
     inputs = {}
     print(f'Inputs: CPU-ms per request by process at {rate:.0f} requests/s offered, the highest rate every '
           'configuration served with under 1 % failed requests (its p99 in the table above)\n')
-    print('| config | p99 ms | ' + ' | '.join(['api', 'worker', 'pg-primary', 'pg-replica', 'redis', 'kafka', 'lb']) + ' | total |')
+    print('| config | p99 ms | ' + ' | '.join(PROCESSES) + ' | total |')
     print('|---|---:|' + '---:|' * 8)
     for name, config_rows in by_config.items():
         costs, row = per_request_costs(config_rows, rate)
         inputs[name] = costs
-        cells = [f"{costs[p]:.2f}" if p in costs else '-' for p in
-                 ['api', 'worker', 'pg-primary', 'pg-replica', 'redis', 'kafka', 'lb']]
+        cells = [f"{costs[p]:.2f}" if p in costs else '-' for p in PROCESSES]
         total = sum(v for k, v in costs.items() if k != 'driver')
         print(f"| {name} | {float(row['p99_ms']):.0f} | " + ' | '.join(cells) + f' | {total:.2f} |')
     if inputs.get(naive_name) is None:
