@@ -17,7 +17,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -61,6 +63,8 @@ public final class Caches {
     private static final Logger log = LoggerFactory.getLogger(Caches.class);
     private static final int STRIPES = 4096;
     private static final long HEARTBEAT_SILENCE_NANOS = 2_500_000_000L;
+    /** The observed sequence number of a load that no other request may join (nor this one join another). */
+    private static final long PRIVATE_LOAD = -1;
 
     /** KEYS: data1, version1, data2, version2...; ARGV: ttlMillis, expected1, value1, expected2, value2... */
     private static final RedisScript<Long> STORE_IF_UNCHANGED = new DefaultRedisScript<>("""
@@ -106,6 +110,7 @@ public final class Caches {
     private final Counter refillsRejected;
     private final Counter coalesced;
     private final Counter loads;
+    private final Counter joinedLoadsFailed;
     private volatile long generation;
     private volatile long lastChannelMessage = System.nanoTime() - HEARTBEAT_SILENCE_NANOS;
     private volatile boolean localTierTrusted;
@@ -136,6 +141,8 @@ public final class Caches {
                 .description("loads not stored because the key was invalidated while loading").register(registry);
         this.coalesced = Counter.builder("conduit.cache.loads.coalesced")
                 .description("misses that waited for another request's load of the same key").register(registry);
+        this.joinedLoadsFailed = Counter.builder("conduit.cache.loads.joined.failed")
+                .description("keys loaded again by a request whose joined load, another request's, failed").register(registry);
         this.loads = Counter.builder("conduit.cache.loads")
                 .description("loads from the database after a miss in every tier").register(registry);
         Gauge.builder("conduit.cache.loads.inflight", inFlight, Map::size)
@@ -245,7 +252,9 @@ public final class Caches {
      * number this request observed: every write acknowledged before this request began has a number at
      * most that, so such a load started after the write had committed and cannot return the old row.
      * An older load is not joined; this request's own load replaces it for later arrivals. Without a
-     * known sequence number (Redis unavailable) the load is private.
+     * known sequence number (Redis unavailable) the load is private. If a joined load fails, this request
+     * loads those keys itself, privately: one request's failure (a replica dying under its connection, which
+     * its own transaction retries on the primary) does not fail every request that was waiting on it.
      */
     @SuppressWarnings("unchecked")
     private <V> Map<String, V> load(CacheRegion<V> region, List<String> ids, Function<Set<String>, Map<String, V>> loader,
@@ -255,7 +264,7 @@ public final class Caches {
         Map<String, CompletableFuture<Object>> theirs = new LinkedHashMap<>();
         for (String id : ids) {
             Load own = new Load(new CompletableFuture<>(), observed);
-            if (observed < 0) {
+            if (observed < 0) { // PRIVATE_LOAD, or Redis's sequence unknown
                 mine.put(id, own.result());
                 continue;
             }
@@ -287,12 +296,23 @@ public final class Caches {
                 registered.forEach((id, load) -> inFlight.remove(region.key(id), load));
             }
         }
+        List<String> joinedFailed = new ArrayList<>();
         theirs.forEach((id, future) -> {
-            Object value = future.join();
-            if (value != null) {
-                result.put(id, (V) value);
+            try {
+                Object value = future.join();
+                if (value != null) {
+                    result.put(id, (V) value);
+                }
+            } catch (CompletionException | CancellationException failed) {
+                // the other request's load failed (its replica died under it, say): that is its failure
+                // to retry, not this read's, so this read loads the key itself, on its own connection
+                joinedFailed.add(id);
             }
         });
+        if (!joinedFailed.isEmpty()) {
+            joinedLoadsFailed.increment(joinedFailed.size());
+            result.putAll(load(region, joinedFailed, loader, stripesBefore, useLocal, PRIVATE_LOAD));
+        }
         return result;
     }
 
