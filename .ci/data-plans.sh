@@ -27,6 +27,8 @@ cleanup() {
 }
 trap cleanup EXIT
 [ -f "$JAR" ] || { echo "no jar at $JAR: build it first (mvn package)"; exit 1; }
+LAUNCH_ARGS=$(bash "$ROOT/scripts/aot-cache" "$JAR") # extracted, with an AOT cache (trained once per jar)
+read -ra LAUNCH <<<"$LAUNCH_ARGS"
 command -v python3 >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3; }
 
 log "PostgreSQL with pg_stat_statements and auto_explain on $PG_PORT"
@@ -35,7 +37,7 @@ log "PostgreSQL with pg_stat_statements and auto_explain on $PG_PORT"
   logging_collector=on log_destination=jsonlog log_directory=log shared_buffers=256MB max_connections=100 >/dev/null
 "${PSQL[@]}" -c "CREATE DATABASE $DB" -c "CREATE ROLE $APP_ROLE LOGIN"
 (cd "$WORK" && env CONDUIT_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$DB" CONDUIT_DB_USER=postgres CONDUIT_DB_PASSWORD=trust \
-  CONDUIT_PROFILE=production CONDUIT_ROLE=migrate java -jar "$JAR" >"$WORK/migrate.log" 2>&1) \
+  CONDUIT_PROFILE=production CONDUIT_ROLE=migrate java "${LAUNCH[@]}" >"$WORK/migrate.log" 2>&1) \
   || { echo "migrate failed"; tail -30 "$WORK/migrate.log"; exit 1; }
 
 log "dataset (scale $SCALE)"
@@ -59,10 +61,10 @@ SELECT pg_stat_statements_reset() \\g /dev/null
 SQL
 
 log "application on $APP_PORT"
-KEY=$(CONDUIT_ROLE=keygen java -jar "$JAR")
+KEY=$(CONDUIT_ROLE=keygen java "${LAUNCH[@]}")
 (cd "$WORK" && exec env CONDUIT_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$DB" CONDUIT_DB_USER=$APP_ROLE CONDUIT_DB_PASSWORD=trust \
   CONDUIT_PROFILE=production CONDUIT_JWT_ISSUER="http://127.0.0.1:$APP_PORT" CONDUIT_JWT_SIGNING_KEY="$KEY" \
-  CONDUIT_CACHE=local CONDUIT_SHUTDOWN_DRAIN=0s SERVER_PORT=$APP_PORT java -jar "$JAR" >"$WORK/app.log" 2>&1) &
+  CONDUIT_CACHE=local CONDUIT_SHUTDOWN_DRAIN=0s SERVER_PORT=$APP_PORT java "${LAUNCH[@]}" >"$WORK/app.log" 2>&1) &
 APP_PID=$!
 for _ in $(seq 120); do
   curl -fs "http://127.0.0.1:$APP_PORT/actuator/health/readiness" >/dev/null 2>&1 && break

@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,23 @@ public final class ConduitProcess implements AutoCloseable {
     }
 
     /**
+     * How the jar is started: from its extracted form with the AOT cache that Maven trained before the ITs
+     * ({@code scripts/aot-cache}, system property {@code conduit.aot}), as production may; otherwise the
+     * jar itself. The cache only makes the start cheaper: the JVM falls back to loading classes itself.
+     */
+    static List<String> launch() {
+        String aot = System.getProperty("conduit.aot");
+        if (aot != null) {
+            Path cache = Path.of(aot, "conduit-scale.aot");
+            Path extracted = Path.of(aot, "app", "conduit-scale.jar");
+            if (Files.exists(cache) && Files.exists(extracted)) {
+                return List.of("-XX:AOTCache=" + cache, "-jar", extracted.toString());
+            }
+        }
+        return List.of("-jar", jar().toString());
+    }
+
+    /**
      * The settings every process of a multi-process test shares (api and worker roles, several workers):
      * one PostgreSQL server on loopback (user postgres, trust authentication, as EmbeddedPostgres runs it),
      * one token issuer and signing key, and write rate limits out of the way. A mutable map: add the
@@ -62,7 +80,9 @@ public final class ConduitProcess implements AutoCloseable {
         Files.createDirectories(workDirectory);
         Path log = Files.createTempFile(workDirectory, "conduit-", ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx512m", "-jar", jar().toString()))
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m"));
+        command.addAll(launch());
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDirectory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
