@@ -180,10 +180,15 @@ class ReadReplicasIT {
                 assertThat(load(api, slug, Duration.ofSeconds(2), null).served(api, "replica-1")).isPositive();
 
                 // (c) the replica frozen mid-run (kill -STOP), then (d) thawed and used again
+                double abortedBefore = api.metric("conduit_db_replica_reads_aborted_total", "pool=\"replica-1\"");
                 Load frozen = load(api, slug, Duration.ofSeconds(6), () -> replicaA.freeze());
                 assertThat(frozen.failures()).as("failed requests while the replica was frozen").isEmpty();
                 assertThat(frozen.maxLatencyMillis()).isLessThan(5_000);
                 assertThat(api.metric("conduit_db_replica_in_rotation", "pool=\"replica-1\"")).isZero();
+                // the reads hung on the frozen replica were aborted when its health check went unanswered
+                // (500 ms), not left to their 1 s read timeout, and each was retried on the primary
+                assertThat(api.metric("conduit_db_replica_reads_aborted_total", "pool=\"replica-1\""))
+                        .as("reads in flight aborted").isGreaterThan(abortedBefore);
                 replicaA.thaw();
                 await(() -> api.metric("conduit_db_replica_in_rotation", "pool=\"replica-1\"") == 1, "replica-1 back");
                 assertThat(load(api, slug, Duration.ofSeconds(2), null).served(api, "replica-1")).isPositive();
@@ -224,12 +229,22 @@ class ReadReplicasIT {
                 y.get("/api/articles/" + pair.slug(), pair.reader());
                 return y.metric("conduit_db_reads_total", "pool=\"replica-1\"") > before;
             });
+            // Each read needs the primary's position at that moment. Now and then the primary inserts WAL of
+            // its own (a standby snapshot every 15 s, autovacuum) that its WAL writer flushes, and so streams,
+            // only within 200 ms: a read arriving then finds the replica "behind" after its 20 ms wait and
+            // goes to the primary. Conservative, never stale; so each of these reads is either served by the
+            // replica or sent to the primary for that reason, and most by the replica.
             double servedBefore = y.metric("conduit_db_reads_total", "pool=\"replica-1\"");
+            double behindBefore = y.metric("conduit_db_reads_total", "pool=\"primary\"", "reason=\"behind\"");
             double unknownBefore = y.metric("conduit_db_reads_total", "pool=\"primary\"", "reason=\"position-unknown\"");
-            for (int i = 0; i < 5; i++) {
+            for (int i = 0; i < 10; i++) {
                 assertThat(y.get("/api/articles/" + pair.slug(), pair.reader()).status()).isEqualTo(200);
             }
-            assertThat(y.metric("conduit_db_reads_total", "pool=\"replica-1\"") - servedBefore).isEqualTo(5);
+            double served = y.metric("conduit_db_reads_total", "pool=\"replica-1\"") - servedBefore;
+            double behind = y.metric("conduit_db_reads_total", "pool=\"primary\"", "reason=\"behind\"") - behindBefore;
+            System.out.printf("Redis unreachable, replica caught up: %.0f of 10 reads on the replica, %.0f behind%n", served, behind);
+            assertThat(served + behind).as("reads served by the replica or sent on because it was behind").isEqualTo(10);
+            assertThat(served).as("reads served by the caught-up replica").isGreaterThanOrEqualTo(6);
             assertThat(y.metric("conduit_db_reads_total", "pool=\"primary\"", "reason=\"position-unknown\""))
                     .isEqualTo(unknownBefore);
         } finally {

@@ -90,7 +90,7 @@ public class DataSourceConfig {
             config.addDataSourceProperty("connectTimeout", seconds);
             config.addDataSourceProperty("loginTimeout", seconds);
         });
-        return new ReplicaPool(name, pool, StatementCounter.wrap(pool, name, registry), settings.timeout());
+        return new ReplicaPool(name, pool, StatementCounter.wrap(pool, name, registry), settings.timeout(), registry);
     }
 
     /**

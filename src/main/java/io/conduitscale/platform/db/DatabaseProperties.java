@@ -50,6 +50,9 @@ public record DatabaseProperties(
      * @param timeout       a replica that does not answer within this (a health check, a connection, a
      *                      read) is taken out of rotation and the read is served by the primary
      * @param checkInterval how often each replica's reachability and lag are measured
+     * @param checkTimeout  a health check unanswered within this takes the replica out of rotation and aborts
+     *                      the reads in flight on it (they are retried on the primary): a trivial query, so
+     *                      shorter than {@code timeout}, which bounds real reads
      * @param pool          each replica's connection pool
      */
     public record Replicas(
@@ -60,6 +63,7 @@ public record DatabaseProperties(
             @DefaultValue("1s") Duration maxLag,
             @DefaultValue("1s") Duration timeout,
             @DefaultValue("250ms") Duration checkInterval,
+            @DefaultValue("500ms") Duration checkTimeout,
             @DefaultValue Pool pool) {
 
         public List<String> configuredUrls() {

@@ -50,8 +50,10 @@ class ReadReplicaConfig {
     ReplicaMonitor replicaMonitor(PooledDataSource dataSource, CommitPositions positions, DatabaseProperties properties,
                                   MeterRegistry registry) {
         DatabaseProperties.Replicas settings = properties.replica();
+        // a check is one trivial query: it never needs longer than a real read may take
+        Duration checkTimeout = settings.checkTimeout().compareTo(settings.timeout()) < 0 ? settings.checkTimeout() : settings.timeout();
         return new ReplicaMonitor(dataSource.replicas(), dataSource.primary(), positions, settings.checkInterval(),
-                settings.timeout(), settings.maxLag(), registry);
+                checkTimeout, settings.maxLag(), registry);
     }
 
     @Bean

@@ -25,8 +25,12 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Measures every replica's reachability, replay position and lag every {@code CONDUIT_DB_REPLICA_CHECK_INTERVAL},
  * and puts it in or takes it out of rotation: out when it does not answer within
- * {@code CONDUIT_DB_REPLICA_TIMEOUT} (stopped, frozen, partitioned), when it is not a standby, or when it
+ * {@code CONDUIT_DB_REPLICA_CHECK_TIMEOUT} (stopped, frozen, partitioned), when it is not a standby, or when it
  * lags more than {@code CONDUIT_DB_REPLICA_MAX_LAG} twice in a row; back in at the first healthy check.
+ * <p>
+ * A replica that hangs also has its reads in flight aborted: each would otherwise wait out
+ * {@code CONDUIT_DB_REPLICA_TIMEOUT} (a real read's bound, so longer than a check's) before its retry on the
+ * primary. Aborted, they are retried at once ({@link ReplicaFailover}).
  * <p>
  * Lag is the time since the last replayed commit, counted only while WAL has been received but not yet
  * replayed: an idle primary sends nothing, and its replicas are not behind. A single lagging reading
@@ -83,7 +87,7 @@ final class ReplicaMonitor implements SmartLifecycle {
             Future<?> previous = running.get(replica);
             if (previous != null && !previous.isDone()) {
                 // still waiting on the last check: the replica hangs
-                replica.takeOutOfRotation("health check still unanswered after " + timeout.toMillis() + " ms");
+                hangs(replica, "health check still unanswered after " + timeout.toMillis() + " ms");
                 continue;
             }
             running.put(replica, checks.submit(() -> check(replica)));
@@ -94,11 +98,16 @@ final class ReplicaMonitor implements SmartLifecycle {
             try {
                 check.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (TimeoutException hung) {
-                replica.takeOutOfRotation("health check unanswered after " + timeout.toMillis() + " ms");
+                hangs(replica, "health check unanswered after " + timeout.toMillis() + " ms");
             } catch (Exception failed) {
                 replica.takeOutOfRotation("health check failed: " + failed.getMessage());
             }
         }
+    }
+
+    private static void hangs(ReplicaPool replica, String reason) {
+        replica.takeOutOfRotation(reason);
+        replica.abortReadsInFlight();
     }
 
     private void check(ReplicaPool replica) {

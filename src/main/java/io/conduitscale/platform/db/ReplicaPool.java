@@ -1,11 +1,17 @@
 package io.conduitscale.platform.db;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -28,12 +34,19 @@ final class ReplicaPool {
     private volatile String outOfRotationReason = "not checked yet";
 
     private final int timeoutMillis;
+    /** Connections handed out for reads and not yet handed back: what {@link #abortReadsInFlight} aborts. */
+    private final Set<Connection> readsInFlight = ConcurrentHashMap.newKeySet();
+    private final Counter abortedReads;
 
-    ReplicaPool(String name, HikariDataSource pool, DataSource counted, Duration timeout) {
+    ReplicaPool(String name, HikariDataSource pool, DataSource counted, Duration timeout, MeterRegistry registry) {
         this.name = name;
         this.pool = pool;
         this.counted = counted;
         this.timeoutMillis = (int) timeout.toMillis();
+        this.abortedReads = Counter.builder("conduit.db.replica.reads.aborted")
+                .description("reads in flight aborted because their replica stopped answering (each retried on the primary)")
+                .tag("pool", name)
+                .register(registry);
     }
 
     String name() {
@@ -51,7 +64,49 @@ final class ReplicaPool {
      * frozen replica: a read waited forever), so it is set on every checkout; it costs no round trip.
      */
     Connection connection() throws SQLException {
-        return withTimeout(counted.getConnection());
+        return inFlight(withTimeout(counted.getConnection()));
+    }
+
+    /**
+     * Aborts every read in flight on this replica: the driver closes their sockets, so a read blocked on a
+     * frozen server fails at once (SQL state 08006) and is retried on the primary instead of waiting out the
+     * replica timeout. Called when the replica stops answering health checks.
+     */
+    void abortReadsInFlight() {
+        int aborted = 0;
+        for (Connection connection : readsInFlight) {
+            try {
+                connection.abort(Runnable::run);
+                aborted++;
+            } catch (SQLException | RuntimeException alreadyGone) {
+                // closed meanwhile: nothing to abort
+            }
+            readsInFlight.remove(connection);
+        }
+        if (aborted > 0) {
+            abortedReads.increment(aborted);
+            log.warn("replica {}: aborted {} read(s) in flight; they are retried on the primary", name, aborted);
+        }
+    }
+
+    /** The connection, remembered as in flight until it is closed (handed back to the pool). */
+    private Connection inFlight(Connection connection) {
+        readsInFlight.add(connection);
+        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "equals" -> proxy == args[0];
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    default -> {
+                        if (method.getName().equals("close")) {
+                            readsInFlight.remove(connection);
+                        }
+                        try {
+                            yield method.invoke(connection, args);
+                        } catch (InvocationTargetException failed) {
+                            throw failed.getCause();
+                        }
+                    }
+                });
     }
 
     /** A connection for health checks: not counted, with the same bounded wait. */
