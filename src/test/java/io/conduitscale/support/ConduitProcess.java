@@ -39,7 +39,8 @@ public final class ConduitProcess implements AutoCloseable {
     /**
      * How the jar is started: from its extracted form with the AOT cache that Maven trained before the ITs
      * ({@code scripts/aot-cache}, system property {@code conduit.aot}), as production may; otherwise the
-     * jar itself. The cache only makes the start cheaper: the JVM falls back to loading classes itself.
+     * jar itself. The folder's layout is the script's: {@code conduit-scale.aot} next to {@code app/}. The
+     * cache only makes the start cheaper; one trained on other jars is rejected by the JVM with a warning.
      */
     static List<String> launch() {
         String aot = System.getProperty("conduit.aot");

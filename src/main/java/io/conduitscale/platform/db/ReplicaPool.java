@@ -93,18 +93,17 @@ final class ReplicaPool {
     private Connection inFlight(Connection connection) {
         readsInFlight.add(connection);
         return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "equals" -> proxy == args[0];
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    default -> {
-                        if (method.getName().equals("close")) {
-                            readsInFlight.remove(connection);
-                        }
-                        try {
-                            yield method.invoke(connection, args);
-                        } catch (InvocationTargetException failed) {
-                            throw failed.getCause();
-                        }
+                (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "equals" -> { return proxy == args[0]; }
+                        case "hashCode" -> { return System.identityHashCode(proxy); }
+                        case "close" -> readsInFlight.remove(connection);
+                        default -> { }
+                    }
+                    try {
+                        return method.invoke(connection, args);
+                    } catch (InvocationTargetException failed) {
+                        throw failed.getCause();
                     }
                 });
     }
