@@ -9,8 +9,11 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * The running local cluster, driven through scripts/cluster (the same commands an operator types): its ports
@@ -19,8 +22,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class Cluster {
 
+    /** A {@code scripts/cluster} command the drills ran, with when it started and ended (System.nanoTime). */
+    record Step(String command, long startNanos, long endNanos) {}
+
     private final Path script;
     private final Map<String, String> env;
+    private final Queue<Step> steps = new ConcurrentLinkedQueue<>();
 
     private Cluster(Path script, Map<String, String> env) {
         this.script = script;
@@ -70,6 +77,7 @@ final class Cluster {
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         builder.environment().putAll(extraEnv);
+        long started = System.nanoTime();
         try {
             Process process = builder.start();
             if (!process.waitFor(180, TimeUnit.SECONDS)) {
@@ -84,7 +92,18 @@ final class Cluster {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        } finally {
+            steps.add(new Step(String.join(" ", args), started, System.nanoTime()));
         }
+    }
+
+    /** The commands run while {@code result}'s load was on, each as "stop replica +0.75..0.98 s" on the load's clock. */
+    String stepsDuring(Traffic.Result result) {
+        long end = result.startNanos() + (long) (result.seconds() * 1e9);
+        return steps.stream().filter(step -> step.startNanos() >= result.startNanos() && step.startNanos() <= end)
+                .map(step -> "%s +%.2f..%.2f s".formatted(step.command(), (step.startNanos() - result.startNanos()) / 1e9,
+                        (step.endNanos() - result.startNanos()) / 1e9))
+                .collect(Collectors.joining(", "));
     }
 
     /** The PID of a process of the cluster, or -1 if it is not running. */

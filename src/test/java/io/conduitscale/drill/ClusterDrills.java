@@ -400,5 +400,7 @@ class ClusterDrills {
                 result.summary(), outcome.isEmpty() ? "" : "; " + outcome);
         System.out.print("DRILL " + line);
         Files.writeString(REPORT, line, StandardOpenOption.APPEND);
+        // the tail's explanation, for the log only: which calls were slowest, and when, next to what the drill did
+        System.out.printf("DRILL   slowest: %s%nDRILL   steps: %s%n", result.slowest(5), cluster.stepsDuring(result));
     }
 }

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -38,7 +40,7 @@ final class Traffic {
 
     /** One request and its fate. A write's key is also its comment's body, so the database can be asked about it. */
     record Call(boolean write, String method, String path, int firstStatus, int status, int attempts, long latencyNanos,
-                String retryAfter, String error, String key, long commentId) {
+                String retryAfter, String error, String key, long commentId, long intendedNanos) {
 
         boolean ok() {
             return status >= 200 && status < 300;
@@ -51,7 +53,7 @@ final class Traffic {
     }
 
     /** Accounting of one run. */
-    record Result(List<Call> calls, double offeredRate, double seconds) {
+    record Result(List<Call> calls, double offeredRate, double seconds, long startNanos) {
 
         long count(Predicate<Call> p) {
             return calls.stream().filter(p).count();
@@ -86,6 +88,15 @@ final class Traffic {
             Map<String, Long> counts = new TreeMap<>();
             calls.forEach(c -> counts.merge(c.status() == 0 ? "no answer" : Integer.toString(c.status()), 1L, Long::sum));
             return counts;
+        }
+
+        /** The slowest calls, each with when it was due (seconds after the load started): where a tail comes from. */
+        String slowest(int n) {
+            return calls.stream().sorted(Comparator.comparingLong(Call::latencyNanos).reversed()).limit(n)
+                    .map(c -> "%s %s due +%.2f s: %.0f ms (%s)".formatted(c.method(), c.path(),
+                            (c.intendedNanos() - startNanos) / 1e9, c.latencyNanos() / 1e6,
+                            c.status() == 0 ? "no answer" : c.status()))
+                    .collect(Collectors.joining(", "));
         }
 
         String summary() {
@@ -250,7 +261,7 @@ final class Traffic {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.min(1000, 100L * attempt)));
         }
         return new Call(write, method, path, first, status, attempt, System.nanoTime() - intendedNanos, retryAfter,
-                error, key, commentId);
+                error, key, commentId, intendedNanos);
     }
 
     /**
@@ -289,7 +300,7 @@ final class Traffic {
                 }
                 if (!outstanding.tryAcquire()) {
                     calls.add(new Call(false, "GET", "(not sent: 6000 calls outstanding)", 0, 0, 0,
-                            System.nanoTime() - intended, null, "client overflow", null, 0));
+                            System.nanoTime() - intended, null, "client overflow", null, 0, intended));
                     continue;
                 }
                 threads.execute(() -> {
@@ -313,7 +324,7 @@ final class Traffic {
             throw new IllegalStateException("injecting the fault failed", faultFailure.get());
         }
         List<Call> list = new ArrayList<>(calls);
-        return new Result(Collections.unmodifiableList(list), rate, (System.nanoTime() - start) / 1e9);
+        return new Result(Collections.unmodifiableList(list), rate, (System.nanoTime() - start) / 1e9, start);
     }
 
     /** Closed loop: {@code concurrency} clients sending reads back to back; returns completed 2xx per second. */
