@@ -181,15 +181,20 @@ class ReadReplicasIT {
 
                 // (c) the replica frozen mid-run (kill -STOP), then (d) thawed and used again
                 double abortedBefore = api.metric("conduit_db_replica_reads_aborted_total", "pool=\"replica-1\"");
-                Load frozen = load(api, slug, Duration.ofSeconds(6), () -> replicaA.freeze());
-                assertThat(frozen.failures()).as("failed requests while the replica was frozen").isEmpty();
-                assertThat(frozen.maxLatencyMillis()).isLessThan(5_000);
-                assertThat(api.metric("conduit_db_replica_in_rotation", "pool=\"replica-1\"")).isZero();
-                // the reads hung on the frozen replica were aborted when its health check went unanswered
-                // (500 ms), not left to their 1 s read timeout, and each was retried on the primary
-                assertThat(api.metric("conduit_db_replica_reads_aborted_total", "pool=\"replica-1\""))
-                        .as("reads in flight aborted").isGreaterThan(abortedBefore);
-                replicaA.thaw();
+                Load frozen;
+                try {
+                    frozen = load(api, slug, Duration.ofSeconds(6), () -> replicaA.freeze());
+                    assertThat(frozen.failures()).as("failed requests while the replica was frozen").isEmpty();
+                    assertThat(frozen.maxLatencyMillis()).isLessThan(5_000);
+                    assertThat(api.metric("conduit_db_replica_in_rotation", "pool=\"replica-1\"")).isZero();
+                    // the reads hung on the frozen replica were aborted when its health check went unanswered
+                    // (got no connection within 250 ms, or no answer within 500 ms), not left to their 1 s read
+                    // timeout, and each was retried on the primary
+                    assertThat(api.metric("conduit_db_replica_reads_aborted_total", "pool=\"replica-1\""))
+                            .as("reads in flight aborted").isGreaterThan(abortedBefore);
+                } finally {
+                    replicaA.thaw(); // the next test needs it, whatever happened here
+                }
                 await(() -> api.metric("conduit_db_replica_in_rotation", "pool=\"replica-1\"") == 1, "replica-1 back");
                 assertThat(load(api, slug, Duration.ofSeconds(2), null).served(api, "replica-1")).isPositive();
                 System.out.printf("replica drills: steady %s; stopped %s; frozen %s%n", steady, stopped, frozen);

@@ -81,9 +81,11 @@ public class DataSourceConfig {
                 settings.password() == null || settings.password().isBlank() ? primary.password() : settings.password());
         long timeout = settings.timeout().toMillis();
         int seconds = (int) Math.max(1, (timeout + 999) / 1000);
-        HikariDataSource pool = pool(name, endpoint, settings.pool(), properties, registry, config -> {
-            config.setConnectionTimeout(Math.max(250, Math.min(timeout, settings.pool().connectionTimeout().toMillis())));
-            config.setValidationTimeout(Math.max(250, Math.min(timeout, 1000)));
+        long connectionTimeout = Math.max(250, Math.min(timeout, settings.pool().connectionTimeout().toMillis()));
+        HikariDataSource pool = pool(name, endpoint, settings.pool().asPool(), properties, registry, config -> {
+            config.setConnectionTimeout(connectionTimeout);
+            // checking an idle connection of a frozen replica hangs for this long: no longer than a read waits
+            config.setValidationTimeout(connectionTimeout);
             config.setInitializationFailTimeout(-1);
             // pgjdbc's timeouts are whole seconds: a read, a login or a connect that hangs fails after this
             config.addDataSourceProperty("socketTimeout", seconds);

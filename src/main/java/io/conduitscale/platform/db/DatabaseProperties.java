@@ -53,7 +53,7 @@ public record DatabaseProperties(
      * @param checkTimeout  a health check unanswered within this takes the replica out of rotation and aborts
      *                      the reads in flight on it (they are retried on the primary): a trivial query, so
      *                      shorter than {@code timeout}, which bounds real reads
-     * @param pool          each replica's connection pool
+     * @param pool          each replica's connection pool (its own defaults: {@link ReplicaPoolSettings})
      */
     public record Replicas(
             @DefaultValue List<String> urls,
@@ -64,10 +64,28 @@ public record DatabaseProperties(
             @DefaultValue("1s") Duration timeout,
             @DefaultValue("250ms") Duration checkInterval,
             @DefaultValue("500ms") Duration checkTimeout,
-            @DefaultValue Pool pool) {
+            @DefaultValue ReplicaPoolSettings pool) {
 
         public List<String> configuredUrls() {
             return urls.stream().map(String::trim).filter(url -> !url.isEmpty()).toList();
+        }
+    }
+
+    /**
+     * A replica's pool: sized like the primary's, but a read waits for a replica connection only 250 ms
+     * (HikariCP's minimum) before the primary serves it. A replica that has just stopped leaves its pool
+     * empty and refusing new connections, and HikariCP keeps a borrower waiting for its whole connection
+     * timeout rather than failing fast; a frozen one makes the check of an idle connection hang for the
+     * same time. The drills saw that wait, 1 s by the primary's default, as the replica drill's tail.
+     */
+    public record ReplicaPoolSettings(
+            @DefaultValue("10") int maxSize,
+            @DefaultValue("10") int minIdle,
+            @DefaultValue("250ms") Duration connectionTimeout,
+            @DefaultValue("30m") Duration maxLifetime) {
+
+        Pool asPool() {
+            return new Pool(maxSize, minIdle, connectionTimeout, maxLifetime);
         }
     }
 

@@ -28,9 +28,11 @@ import org.springframework.context.SmartLifecycle;
  * {@code CONDUIT_DB_REPLICA_CHECK_TIMEOUT} (stopped, frozen, partitioned), when it is not a standby, or when it
  * lags more than {@code CONDUIT_DB_REPLICA_MAX_LAG} twice in a row; back in at the first healthy check.
  * <p>
- * A replica that hangs also has its reads in flight aborted: each would otherwise wait out
- * {@code CONDUIT_DB_REPLICA_TIMEOUT} (a real read's bound, so longer than a check's) before its retry on the
- * primary. Aborted, they are retried at once ({@link ReplicaFailover}).
+ * A replica that hangs or cannot be reached also has its reads in flight aborted: each would otherwise wait
+ * out {@code CONDUIT_DB_REPLICA_TIMEOUT} (a real read's bound, so longer than a check's) before its retry on
+ * the primary. Aborted, they are retried at once ({@link ReplicaFailover}). A frozen replica shows either way:
+ * as a check that does not return, or as a check that gets no connection (the pool's check of an idle one
+ * hangs, and its connection timeout is shorter than the check timeout).
  * <p>
  * Lag is the time since the last replayed commit, counted only while WAL has been received but not yet
  * replayed: an idle primary sends nothing, and its replicas are not behind. A single lagging reading
@@ -137,7 +139,11 @@ final class ReplicaMonitor implements SmartLifecycle {
             laggingChecks.remove(replica);
             replica.putInRotation();
         } catch (SQLException | RuntimeException failed) {
-            replica.takeOutOfRotation("health check failed: " + failed.getMessage());
+            if (ReplicaFailover.isConnectionFailure(failed)) {
+                hangs(replica, "health check got no answer: " + failed.getMessage());
+            } else {
+                replica.takeOutOfRotation("health check failed: " + failed.getMessage());
+            }
         }
     }
 
