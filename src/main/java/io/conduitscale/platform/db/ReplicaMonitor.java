@@ -89,7 +89,7 @@ final class ReplicaMonitor implements SmartLifecycle {
             Future<?> previous = running.get(replica);
             if (previous != null && !previous.isDone()) {
                 // still waiting on the last check: the replica hangs
-                hangs(replica, "health check still unanswered after " + timeout.toMillis() + " ms");
+                unresponsive(replica, "health check still unanswered after " + timeout.toMillis() + " ms");
                 continue;
             }
             running.put(replica, checks.submit(() -> check(replica)));
@@ -100,14 +100,14 @@ final class ReplicaMonitor implements SmartLifecycle {
             try {
                 check.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (TimeoutException hung) {
-                hangs(replica, "health check unanswered after " + timeout.toMillis() + " ms");
+                unresponsive(replica, "health check unanswered after " + timeout.toMillis() + " ms");
             } catch (Exception failed) {
                 replica.takeOutOfRotation("health check failed: " + failed.getMessage());
             }
         }
     }
 
-    private static void hangs(ReplicaPool replica, String reason) {
+    private static void unresponsive(ReplicaPool replica, String reason) {
         replica.takeOutOfRotation(reason);
         replica.abortReadsInFlight();
     }
@@ -140,7 +140,7 @@ final class ReplicaMonitor implements SmartLifecycle {
             replica.putInRotation();
         } catch (SQLException | RuntimeException failed) {
             if (ReplicaFailover.isConnectionFailure(failed)) {
-                hangs(replica, "health check got no answer: " + failed.getMessage());
+                unresponsive(replica, "health check got no answer: " + failed.getMessage());
             } else {
                 replica.takeOutOfRotation("health check failed: " + failed.getMessage());
             }
