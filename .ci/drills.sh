@@ -25,7 +25,10 @@ echo "drills: cluster up after $(( $(date +%s) - started )) s"
 status=0
 (cd "$ROOT" && mvn -q -B -ntp test -Dtest=ClusterDrills -Dsurefire.failIfNoSpecifiedTests=false \
   -Ddrill.seconds="${DRILL_SECONDS:-3}" -Ddrill.rate="${DRILL_RATE:-50}" -Ddrill.upgradeTo="$ROOT/target/conduit-scale.jar") || status=$?
-cat "$ROOT/target/drills/report.md" 2>/dev/null || true
+# this run's outcomes (report.md also keeps earlier runs'), each drill followed by its slowest calls with when
+# they were due, next to the cluster commands on the same clock
+OUTPUT="$ROOT/target/surefire-reports/io.conduitscale.drill.ClusterDrills-output.txt"
+if [ -f "$OUTPUT" ]; then grep -h "^DRILL" "$OUTPUT" || true; else cat "$ROOT/target/drills/report.md" 2>/dev/null || true; fi
 grep -h "Tests run\|FAILURE" "$ROOT"/target/surefire-reports/io.conduitscale.drill.ClusterDrills.txt 2>/dev/null | head -20 || true
 echo "drills: $([ $status -eq 0 ] && echo passed || echo FAILED) after $(( $(date +%s) - started )) s"
 exit $status
